@@ -1,0 +1,38 @@
+// Password hashing: Argon2id (libsodium) for new hashes, bcrypt verification for imports.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace volkrin {
+
+// Argon2id cost presets; `min` exists for tests only.
+enum class HashCost { min, interactive, moderate, sensitive };
+
+// Blocking and CPU-heavy: call only from the worker pool.
+class PasswordHasher {
+ public:
+  explicit PasswordHasher(HashCost cost);
+
+  // "$argon2id$v=19$m=...,t=...,p=1$..." (libsodium crypto_pwhash_str).
+  std::string hash(std::string_view password) const;
+
+  struct Verification {
+    bool ok = false;
+    bool needs_rehash = false;  // a bcrypt hash, or Argon2id with other parameters
+  };
+  // Accepts Argon2id hashes and bcrypt "$2a$", "$2b$", "$2y$" (as bcryptjs writes them).
+  // An unknown or malformed hash never verifies.
+  Verification verify(std::string_view password, std::string_view stored_hash) const;
+
+  // Spends about as long as verify() on a real hash, so that a login for an unknown
+  // email costs the same as one for a known email.
+  void verify_dummy(std::string_view password) const;
+
+ private:
+  unsigned long long opslimit_;
+  std::size_t memlimit_;
+  std::string dummy_hash_;
+};
+
+}  // namespace volkrin

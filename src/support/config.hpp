@@ -1,0 +1,95 @@
+// The server's configuration: read from the environment (and an optional .env) once,
+// validated, and handed to everything else as plain values.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "service/password_hasher.hpp"
+
+namespace volkrin {
+
+enum class AppEnv { development, production };
+enum class LogFormat { dev, combined, json };
+
+// Thrown for any invalid or unsupported value. what() is one line that starts with the
+// variable's name, e.g. "PORT: must be an integer between 0 and 65535 (got \"abc\")",
+// and never contains a secret's value.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Config {
+  AppEnv app_env = AppEnv::development;
+
+  // Listening socket. PORT=0 picks a free port (tests); the log says which.
+  std::string host = "0.0.0.0";        // HOST
+  std::uint16_t port = 8000;           // PORT
+  std::filesystem::path data_dir = "data";  // DATA_DIR
+
+  // DATABASE_URL: only sqlite:///absolute/path or sqlite://relative/path for now.
+  // Default: DATA_DIR/volkrin.db.
+  std::filesystem::path sqlite_path;
+
+  // JWT_SECRET. Empty means "generate once and keep in DATA_DIR" (development only).
+  std::string jwt_secret;
+  std::chrono::seconds jwt_lifetime = std::chrono::hours(24 * 7);  // JWT_EXPIRES_IN: 3600, 60s, 15m, 12h, 7d
+  std::optional<std::string> admin_secret;                         // ADMIN_SECRET (empty = unset)
+  HashCost password_cost = HashCost::interactive;  // PASSWORD_HASH_COST: min|interactive|moderate|sensitive
+
+  // CORS_ORIGINS: comma list of origins ("https://a.example,http://localhost:5173") or "*".
+  // Empty (unset) means no cross-origin access.
+  std::vector<std::string> cors_origins;
+  std::string public_base_url;  // PUBLIC_BASE_URL: absolute http(s) URL without trailing '/'
+
+  LogFormat log_format = LogFormat::dev;  // LOG_FORMAT: dev|combined|json
+  std::string log_level = "info";         // LOG_LEVEL: trace|debug|info|warn|error|off
+
+  unsigned io_threads = 0;      // IO_THREADS: 0 = one per core
+  unsigned worker_threads = 0;  // WORKER_THREADS: 0 = max(2, cores)
+
+  std::chrono::seconds keepalive_timeout{5};  // KEEPALIVE_TIMEOUT (seconds, 1..3600)
+  std::chrono::seconds header_timeout{10};    // HEADER_TIMEOUT (seconds, 1..300)
+  std::chrono::seconds shutdown_timeout{10};  // SHUTDOWN_TIMEOUT (seconds, 0..3600)
+
+  // Upload limits; accept plain bytes or a K/M/G suffix (KiB/MiB/GiB), e.g. "200M".
+  std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE
+  std::uint64_t max_thumbnail_bytes = 5ull << 20;   // MAX_THUMBNAIL_SIZE
+};
+
+// Looks a variable up; nullopt when unset. Empty values count as unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Validates every variable. Pure: touches no files. Throws ConfigError.
+// Rules beyond the per-variable ones:
+// - APP_ENV=production requires JWT_SECRET.
+// - MONGO_URI set: error explaining there is no MongoDB store, pointing to DATABASE_URL
+//   and to importing a mongoexport dump of the original's users and tracks.
+// - Shared backends this build cannot use yet (DATABASE_URL=postgres://..., REDIS_URL,
+//   REDIS_HOST, UPSTASH_REDIS_URL, S3_BUCKET) stop start-up with a line naming them,
+//   rather than being silently ignored.
+Config load_config(const EnvLookup& env);
+
+// Parses a .env file: KEY=VALUE lines, blank lines, '#' comments, optional "export ",
+// single-quoted (literal) and double-quoted (\n, \", \\ escapes) values, inline " #"
+// comments after unquoted values. Throws ConfigError(".env line N: ...") on a bad line.
+std::map<std::string, std::string> parse_env_file(std::string_view text);
+
+// The process environment first, then the .env values (the environment wins).
+EnvLookup make_env_lookup(std::map<std::string, std::string> dotenv);
+
+// When cfg.jwt_secret is empty: reads DATA_DIR/jwt_secret, or creates it (64 random bytes,
+// hex, mode 0600, written atomically). Creates DATA_DIR if needed. Throws ConfigError
+// naming DATA_DIR when the directory or file cannot be used.
+void ensure_jwt_secret(Config& cfg);
+
+}  // namespace volkrin

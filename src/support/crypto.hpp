@@ -1,0 +1,33 @@
+// Small cryptographic building blocks: hashes, HMAC, encodings, randomness, comparison.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace volkrin::crypto {
+
+// Raw 32-byte digests.
+std::string sha256(std::string_view data);
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
+// Lower-case hex.
+std::string hex_encode(std::string_view bytes);
+std::optional<std::string> hex_decode(std::string_view text);
+
+// RFC 4648 section 5 alphabet, without padding. Decoding accepts unpadded input only and
+// rejects any character outside the alphabet and impossible lengths.
+std::string base64url_encode(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// Standard base64 with padding (RFC 4648 section 4).
+std::string base64_encode(std::string_view bytes);
+
+// Bytes from the operating system's CSPRNG.
+std::string random_bytes(std::size_t count);
+
+// Compares in time that depends only on the lengths, never on where the inputs differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace volkrin::crypto
