@@ -1,0 +1,2 @@
+// Entry point of the volkrin executable.
+int main() { return 0; }
