@@ -1,0 +1,25 @@
+// Port: a key → bytes cache with TTLs. Adapters: in-process (bounded LRU); Redis to follow.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace volkrin {
+
+// Values are shared immutable byte strings so that a hit can be written to a socket
+// without copying. A cache may forget anything at any time; failures read as misses.
+class Cache {
+ public:
+  virtual ~Cache() = default;
+  // nullptr on a miss or an expired entry.
+  virtual boost::asio::awaitable<std::shared_ptr<const std::string>> get(std::string_view key) = 0;
+  virtual boost::asio::awaitable<void> set(std::string_view key,
+                                           std::shared_ptr<const std::string> value,
+                                           std::chrono::seconds ttl) = 0;
+  virtual boost::asio::awaitable<void> remove(std::string_view key) = 0;
+};
+
+}  // namespace volkrin
