@@ -1,2 +1,4 @@
 // Entry point of the volkrin executable.
-int main() { return 0; }
+#include "app/cli.hpp"
+
+int main(int argc, char** argv) { return volkrin::run_cli(argc, argv); }

@@ -1,0 +1,89 @@
+// /api/auth: turns requests into AuthService calls and users into the contract's JSON.
+#include "api/auth_api.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/array.hpp>
+
+#include "api/json_body.hpp"
+#include "support/api_error.hpp"
+#include "support/time_format.hpp"
+#include "support/worker_pool.hpp"
+
+namespace volkrin::api {
+namespace {
+
+using boost::asio::awaitable;
+using http::Access;
+using http::Request;
+using http::Response;
+
+boost::json::object public_user(const UserRecord& u) {
+  return {{"_id", u.id}, {"name", u.name}, {"email", u.email}, {"role", u.role}};
+}
+
+Response session_response(int status, const Session& s) {
+  boost::json::object body = public_user(s.user);
+  body["token"] = s.token;
+  return http::json_response(status, body);
+}
+
+std::string required_string(const boost::json::object& body, std::string_view field,
+                            std::string_view missing_message) {
+  auto value = optional_string(body, field);
+  if (!value) throw ApiError(400, std::string(missing_message));
+  return std::move(*value);
+}
+
+}  // namespace
+
+void add_auth_routes(http::Router& router, AuthService& auth) {
+  router.add("POST", "/api/auth/signup", Access::open, [&auth](Request& req) -> awaitable<Response> {
+    const auto body = co_await read_json_object(req);
+    SignupInput input;
+    input.name = required_string(body, "name", "Name is required");
+    input.email = required_string(body, "email", "Email is required");
+    input.password = required_string(body, "password", "Password is required");
+    input.role = optional_string(body, "role").value_or("");
+    input.admin_secret = optional_string(body, "adminSecret").value_or("");
+    const Session s = co_await offload([&] { return auth.signup(input); });
+    co_return session_response(201, s);
+  });
+
+  router.add("POST", "/api/auth/login", Access::open, [&auth](Request& req) -> awaitable<Response> {
+    const auto body = co_await read_json_object(req);
+    const auto email = optional_string(body, "email");
+    const auto password = optional_string(body, "password");
+    if (!email || !password) throw ApiError(400, "Email and password are required");
+    const Session s = co_await offload([&] { return auth.login(*email, *password); });
+    co_return session_response(200, s);
+  });
+
+  router.add("GET", "/api/auth/me", Access::user, [](Request& req) -> awaitable<Response> {
+    const auto& c = *req.caller;
+    co_return http::json_response(
+        200, boost::json::object{{"_id", c.id}, {"name", c.name}, {"email", c.email}, {"role", c.role}});
+  });
+
+  router.add("GET", "/api/auth/users", Access::admin, [&auth](Request&) -> awaitable<Response> {
+    const auto users = co_await offload([&] { return auth.list_users(); });
+    boost::json::array list;
+    list.reserve(users.size());
+    for (const auto& u : users) {
+      boost::json::object o = public_user(u);
+      o["createdAt"] = iso8601_ms(u.created_at_ms);
+      o["updatedAt"] = iso8601_ms(u.updated_at_ms);
+      list.push_back(std::move(o));
+    }
+    co_return http::json_response(200, list);
+  });
+
+  router.add("DELETE", "/api/auth/users/:id", Access::admin,
+             [&auth](Request& req) -> awaitable<Response> {
+               const std::string id(req.param("id"));
+               const std::string caller = req.caller->id;
+               co_await offload([&] { auth.delete_user(caller, id); });
+               co_return http::message_response(200, "User deleted successfully");
+             });
+}
+
+}  // namespace volkrin::api

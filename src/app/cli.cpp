@@ -1,0 +1,114 @@
+// Command-line entry: loads the configuration once and runs the chosen command.
+#include "app/cli.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/backends.hpp"
+#include "app/server_app.hpp"
+#include "service/auth_service.hpp"
+#include "support/api_error.hpp"
+#include "support/config.hpp"
+#include "support/log.hpp"
+
+namespace volkrin {
+namespace {
+
+constexpr const char* kUsage = R"(Volkrin Stream — media streaming server
+
+usage:
+  volkrin [serve]                 run the HTTP server (configuration from the environment
+                                  and an optional .env file in the working directory)
+  volkrin user create --email EMAIL [--name NAME] [--admin]
+                                  create a user; the password is read from standard input
+  volkrin --version               print the version
+  volkrin --help                  print this help
+)";
+
+Config load_configuration() {
+  std::map<std::string, std::string> dotenv;
+  std::ifstream file(".env");
+  if (file) {
+    std::ostringstream text;
+    text << file.rdbuf();
+    dotenv = parse_env_file(text.str());
+  }
+  Config config = load_config(make_env_lookup(std::move(dotenv)));
+  ensure_jwt_secret(config);
+  return config;
+}
+
+int user_create(const Config& config, const std::vector<std::string>& args) {
+  std::string email, name, role = "user";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--admin") {
+      role = "admin";
+    } else if ((a == "--email" || a == "--name") && i + 1 < args.size()) {
+      (a == "--email" ? email : name) = args[++i];
+    } else {
+      std::cerr << "volkrin: unknown argument \"" << a << "\"\n" << kUsage;
+      return 2;
+    }
+  }
+  if (email.empty()) {
+    std::cerr << "volkrin: user create needs --email\n";
+    return 2;
+  }
+  if (name.empty()) name = email.substr(0, email.find('@'));
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+
+  auto store = open_metadata_store(config);
+  const PasswordHasher hasher(config.password_cost);
+  AuthService auth(*store, hasher, AuthSettings{config.jwt_secret, config.jwt_lifetime, {}});
+  try {
+    const UserRecord user = auth.create_user(name, email, password, role);
+    std::cout << "created " << user.role << " " << user.email << " (" << user.id << ")\n";
+    return 0;
+  } catch (const ApiError& e) {
+    std::cerr << "volkrin: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!args.empty() && (args[0] == "--version" || args[0] == "version")) {
+    std::cout << "volkrin " << VOLKRIN_VERSION << " (" << VOLKRIN_COMMIT << ")\n";
+    return 0;
+  }
+  const bool serve = args.empty() || args[0] == "serve";
+  const bool create_user = args.size() >= 2 && args[0] == "user" && args[1] == "create";
+  if (!serve && !create_user) {
+    std::cerr << "volkrin: unknown command \"" << args[0] << "\"\n" << kUsage;
+    return 2;
+  }
+  try {
+    const Config config = load_configuration();
+    init_logging(config.log_format, config.log_level);
+    if (create_user) return user_create(config, {args.begin() + 2, args.end()});
+    return run_server(config);
+  } catch (const ConfigError& e) {
+    std::cerr << "volkrin: configuration error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "volkrin: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace volkrin

@@ -1,0 +1,108 @@
+// Wiring of the running server: adapters, services, routes, HTTP server, signals.
+#include "app/server_app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+#include "api/auth_api.hpp"
+#include "api/health_api.hpp"
+#include "app/backends.hpp"
+#include "http/server.hpp"
+#include "service/auth_service.hpp"
+#include "support/worker_pool.hpp"
+
+namespace volkrin {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+// First signal: stop accepting, let requests in flight finish until the deadline, then
+// stop. A second signal stops at once.
+asio::awaitable<void> shutdown_on_signal(asio::io_context& ioc, asio::signal_set& signals,
+                                         http::Server& server, std::chrono::seconds deadline) {
+  const int signal = co_await signals.async_wait(asio::use_awaitable);
+  spdlog::info("received signal {}, shutting down (deadline {} s)", signal, deadline.count());
+  server.begin_shutdown();
+  bool forced = false;
+  signals.async_wait([&forced](const boost::system::error_code& ec, int) {
+    if (!ec) forced = true;
+  });
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  asio::steady_timer poll(ioc);
+  while (server.connections() > 0 && !forced && std::chrono::steady_clock::now() < until) {
+    poll.expires_after(std::chrono::milliseconds(20));
+    co_await poll.async_wait(asio::use_awaitable);
+  }
+  if (server.connections() > 0) {
+    spdlog::warn("closing {} connection(s) still open at the shutdown deadline",
+                 server.connections());
+    server.close_all();
+  }
+  signals.cancel();
+  ioc.stop();
+}
+
+}  // namespace
+
+int run_server(const Config& config) {
+  for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
+
+  auto store = open_metadata_store(config);
+  start_worker_pool(resolve_worker_threads(config));
+
+  const PasswordHasher hasher(config.password_cost);
+  AuthService auth(*store, hasher,
+                   AuthSettings{config.jwt_secret, config.jwt_lifetime, config.admin_secret});
+
+  http::Router router;
+  api::add_health_routes(router, *store);
+  api::add_auth_routes(router, auth);
+
+  http::Authenticator authenticate =
+      [&auth](std::string_view token) -> asio::awaitable<std::optional<http::Caller>> {
+    std::string copy(token);
+    auto user = co_await offload([&] { return auth.authenticate(copy); });
+    if (!user) co_return std::nullopt;
+    co_return http::Caller{user->id, user->name, user->email, user->role};
+  };
+  http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins),
+                          std::move(authenticate), config.log_format);
+
+  const unsigned io_threads = resolve_io_threads(config);
+  asio::io_context ioc(static_cast<int>(io_threads));
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.keepalive_timeout = config.keepalive_timeout;
+  options.header_timeout = config.header_timeout;
+  // Signals are caught from here on, before anyone can learn the port.
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  http::Server server(ioc, pipeline, options);
+  const auto port = server.start();
+  asio::co_spawn(ioc, shutdown_on_signal(ioc, signals, server, config.shutdown_timeout),
+                 asio::detached);
+  spdlog::info("listening on http://{}:{} ({} I/O threads)", url_host(config.host), port,
+               io_threads);
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  stop_worker_pool();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace volkrin

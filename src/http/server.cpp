@@ -1,0 +1,371 @@
+// Connection handling with Boost.Beast; see server.hpp.
+#include "http/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <unordered_set>
+
+#include "http/client_gone.hpp"
+#include "support/api_error.hpp"
+
+namespace volkrin::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kReadBufferLimit = 256 * 1024;
+
+// One live connection as the server sees it, for shutdown.
+struct Connection {
+  asio::any_io_executor executor;       // the connection's strand; set once
+  beast::tcp_stream* stream = nullptr;  // touched only on the connection's strand
+  bool idle = true;
+  bool closing = false;
+};
+
+// The request of one connection, as handed to the pipeline.
+class BeastRequest final : public Request {
+ public:
+  BeastRequest(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+               bhttp::request_parser<bhttp::empty_body>& header, const ServerOptions& options)
+      : stream_(stream), buffer_(buffer), header_parser_(&header), options_(options) {}
+
+  std::string_view header(std::string_view name) const override {
+    const auto& fields = message();
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string_view{} : std::string_view(it->value());
+  }
+
+  std::optional<std::uint64_t> content_length() const override {
+    const auto length =
+        body_parser_ ? body_parser_->content_length() : header_parser_->content_length();
+    return length ? std::optional<std::uint64_t>(*length) : std::nullopt;
+  }
+
+  bool has_body() const override { return !body_done(); }
+
+  bool body_done() const {
+    return body_parser_ ? body_parser_->is_done() : header_parser_->is_done();
+  }
+
+  unsigned version() const { return message().version(); }
+  bool keep_alive() const {
+    return body_parser_ ? body_parser_->keep_alive() : header_parser_->keep_alive();
+  }
+
+  asio::awaitable<std::string> read_body(std::size_t limit) override {
+    if (auto declared = content_length(); declared && *declared > limit) {
+      throw ApiError(413, "Request body too large");
+    }
+    std::string body;
+    char chunk[16 * 1024];
+    while (true) {
+      const std::size_t n = co_await read_body_some(std::span<char>(chunk, sizeof chunk));
+      if (n == 0) break;
+      if (body.size() + n > limit) throw ApiError(413, "Request body too large");
+      body.append(chunk, n);
+    }
+    co_return body;
+  }
+
+  asio::awaitable<std::size_t> read_body_some(std::span<char> out) override {
+    if (body_done() || out.empty()) co_return 0;
+    if (!body_parser_) {
+      if (beast::iequals(header("Expect"), "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream_.expires_after(options_.write_idle_timeout);
+        co_await asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                                   use_awaitable);
+      }
+      body_parser_.emplace(std::move(*header_parser_));
+      body_parser_->body_limit(boost::none);
+      header_parser_ = nullptr;
+    }
+    while (!body_parser_->is_done()) {
+      auto& body = body_parser_->get().body();
+      body.data = out.data();
+      body.size = out.size();
+      stream_.expires_after(options_.body_idle_timeout);
+      beast::error_code ec;
+      co_await bhttp::async_read_some(stream_, buffer_, *body_parser_,
+                                      asio::redirect_error(use_awaitable, ec));
+      if (ec && ec != bhttp::error::need_buffer) {
+        throw ClientGone(ec == beast::error::timeout ? "request body timed out"
+                                                     : "request body interrupted");
+      }
+      const std::size_t got = out.size() - body_parser_->get().body().size;
+      if (got > 0) co_return got;
+    }
+    co_return 0;
+  }
+
+ private:
+  const bhttp::request_header<>& message() const {
+    if (body_parser_) return body_parser_->get();
+    return header_parser_->get();
+  }
+
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  bhttp::request_parser<bhttp::empty_body>* header_parser_;
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> body_parser_;
+  const ServerOptions& options_;
+};
+
+template <class Body>
+void fill_fields(bhttp::response<Body>& msg, const Response& response) {
+  if (!response.content_type.empty()) msg.set(bhttp::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) msg.insert(name, value);
+}
+
+// Answers written before a request reached the pipeline (unparseable or oversized header).
+asio::awaitable<void> write_early_error(beast::tcp_stream& stream, int status,
+                                        std::string_view message, const ServerOptions& options) {
+  Response r = message_response(status, message);
+  bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(status), 11};
+  fill_fields(msg, r);
+  msg.keep_alive(false);
+  msg.body() = std::move(r.body);
+  msg.prepare_payload();
+  stream.expires_after(options.write_idle_timeout);
+  beast::error_code ec;
+  co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+}
+
+// After answering a request whose body was not read, give the client a moment to receive
+// the answer before the socket closes: closing with unread input makes the kernel send a
+// reset that can destroy the answer in flight.
+asio::awaitable<void> lingering_close(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  char sink[16 * 1024];
+  std::size_t drained = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (!ec && drained < 16 * 1024 * 1024) {
+    drained += co_await stream.async_read_some(asio::buffer(sink),
+                                               asio::redirect_error(use_awaitable, ec));
+  }
+  stream.socket().close(ec);
+}
+
+}  // namespace
+
+struct Server::State {
+  asio::io_context& ioc;
+  Pipeline& pipeline;
+  ServerOptions options;
+  tcp::acceptor acceptor;
+  mutable std::mutex mutex;
+  std::unordered_set<std::shared_ptr<Connection>> connections;
+  bool shutting_down = false;
+
+  State(asio::io_context& io, Pipeline& p, ServerOptions o)
+      : ioc(io), pipeline(p), options(std::move(o)), acceptor(io) {}
+
+  asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<Connection> conn);
+  asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                  Connection& conn, const std::string& client);
+
+  void forget(const std::shared_ptr<Connection>& conn) {
+    std::lock_guard lock(mutex);
+    connections.erase(conn);
+  }
+};
+
+Server::Server(asio::io_context& ioc, Pipeline& pipeline, ServerOptions options)
+    : state_(std::make_shared<State>(ioc, pipeline, std::move(options))) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::start() {
+  auto& s = *state_;
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(s.options.host, ec);
+  if (ec) throw std::system_error(ec, "HOST: cannot use address " + s.options.host);
+  const tcp::endpoint endpoint(address, s.options.port);
+  s.acceptor.open(endpoint.protocol());
+  s.acceptor.set_option(asio::socket_base::reuse_address(true));
+  s.acceptor.bind(endpoint, ec);
+  if (ec) {
+    throw std::system_error(ec, "PORT: cannot listen on " + s.options.host + ":" +
+                                    std::to_string(s.options.port));
+  }
+  s.acceptor.listen(asio::socket_base::max_listen_connections);
+  const auto port = s.acceptor.local_endpoint().port();
+  asio::co_spawn(s.acceptor.get_executor(), accept_loop(), asio::detached);
+  return port;
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  auto state = state_;
+  while (true) {
+    beast::error_code ec;
+    tcp::socket socket = co_await state->acceptor.async_accept(
+        asio::make_strand(state->ioc), asio::redirect_error(use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors or similar: keep the listener alive and try again shortly.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(state->ioc, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
+    auto conn = std::make_shared<Connection>();
+    conn->executor = socket.get_executor();
+    {
+      std::lock_guard lock(state->mutex);
+      if (state->shutting_down) continue;
+      state->connections.insert(conn);
+    }
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, state->serve(std::move(socket), conn), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::State::serve(tcp::socket socket, std::shared_ptr<Connection> conn) {
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  const auto remote = socket.remote_endpoint(ec);
+  const std::string client = ec ? std::string() : remote.address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  conn->stream = &stream;
+  beast::flat_buffer buffer(kReadBufferLimit);
+  try {
+    while (co_await serve_one(stream, buffer, *conn, client)) {
+    }
+  } catch (const std::exception& e) {
+    spdlog::debug("connection from {} ended: {}", client, e.what());
+  }
+  conn->stream = nullptr;
+  stream.socket().close(ec);
+  forget(conn);
+}
+
+// Serves one request; false when the connection should end.
+asio::awaitable<bool> Server::State::serve_one(beast::tcp_stream& stream,
+                                                beast::flat_buffer& buffer, Connection& conn,
+                                                const std::string& client) {
+  beast::error_code ec;
+  // Idle: wait for the first byte of the next request for up to the keep-alive timeout.
+  conn.idle = true;
+  if (buffer.size() == 0) {
+    {
+      std::lock_guard lock(mutex);
+      if (shutting_down) co_return false;
+    }
+    stream.expires_after(options.keepalive_timeout);
+    const std::size_t n = co_await stream.async_read_some(
+        buffer.prepare(kReadBufferLimit / 2), asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    buffer.commit(n);
+  }
+  conn.idle = false;
+
+  // Then the whole header must arrive within the header timeout, however it trickles in.
+  bhttp::request_parser<bhttp::empty_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.body_limit(boost::none);
+  stream.expires_after(options.header_timeout);
+  co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+  if (ec == bhttp::error::header_limit) {
+    co_await write_early_error(stream, 431, "Request header fields too large", options);
+    co_await lingering_close(stream);
+    co_return false;
+  }
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+      ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted) {
+    co_return false;
+  }
+  if (ec) {
+    co_await write_early_error(stream, 400, "Malformed HTTP request", options);
+    co_await lingering_close(stream);
+    co_return false;
+  }
+
+  BeastRequest request(stream, buffer, parser, options);
+  request.method = std::string(parser.get().method_string());
+  request.target = std::string(parser.get().target());
+  request.client_address = client;
+
+  Response response = co_await pipeline.handle(request);
+  if (response.status == kClientGoneStatus) co_return false;
+
+  const bool body_left = !request.body_done();
+  bool keep_alive = request.keep_alive() && !response.close && !body_left;
+  {
+    std::lock_guard lock(mutex);
+    keep_alive = keep_alive && !shutting_down;
+  }
+
+  stream.expires_after(options.write_idle_timeout);
+  const auto status = static_cast<bhttp::status>(response.status);
+  if (request.method == "HEAD" || response.status == 204 || response.status == 304) {
+    bhttp::response<bhttp::empty_body> msg{status, request.version()};
+    fill_fields(msg, response);
+    msg.keep_alive(keep_alive);
+    if (response.status != 204 && response.status != 304) msg.content_length(response.body.size());
+    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+  } else {
+    bhttp::response<bhttp::string_body> msg{status, request.version()};
+    fill_fields(msg, response);
+    msg.keep_alive(keep_alive);
+    msg.body() = std::move(response.body);
+    msg.prepare_payload();
+    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+  }
+  if (ec) co_return false;
+  if (!keep_alive && body_left) co_await lingering_close(stream);
+  co_return keep_alive;
+}
+
+void Server::begin_shutdown() {
+  auto state = state_;
+  asio::post(state->acceptor.get_executor(), [state] {
+    beast::error_code ec;
+    state->acceptor.close(ec);
+  });
+  std::lock_guard lock(state->mutex);
+  state->shutting_down = true;
+  // Only a connection waiting for its next request is cut; one serving a request sees
+  // shutting_down when it answers and closes then.
+  for (const auto& conn : state->connections) {
+    asio::post(conn->executor, [conn] {
+      if (conn->idle && conn->stream) conn->stream->cancel();
+    });
+  }
+}
+
+void Server::close_all() {
+  auto state = state_;
+  std::lock_guard lock(state->mutex);
+  for (const auto& conn : state->connections) {
+    asio::post(conn->executor, [conn] {
+      if (!conn->stream) return;
+      beast::error_code ec;
+      conn->stream->socket().shutdown(tcp::socket::shutdown_both, ec);
+      conn->stream->cancel();
+    });
+  }
+}
+
+std::size_t Server::connections() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->connections.size();
+}
+
+}  // namespace volkrin::http

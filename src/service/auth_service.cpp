@@ -1,0 +1,172 @@
+// Account rules; see auth_service.hpp.
+#include "service/auth_service.hpp"
+
+#include <algorithm>
+
+#include "support/api_error.hpp"
+#include "support/crypto.hpp"
+#include "support/jwt.hpp"
+#include "support/metrics.hpp"
+#include "support/object_id.hpp"
+#include "support/time_format.hpp"
+
+namespace volkrin {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Code points in valid UTF-8; invalid UTF-8 counts as -1.
+long utf8_length(std::string_view s) {
+  long count = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return -1;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return -1;
+    }
+    i += len;
+    ++count;
+  }
+  return count;
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
+}  // namespace
+
+std::string normalize_email(std::string_view raw) {
+  const std::string_view email = trim(raw);
+  const auto at = email.find('@');
+  const bool ok = !email.empty() && email.size() <= 254 && at != std::string_view::npos &&
+                  at > 0 && at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
+                  email.find_first_of(" \t\r\n") == std::string_view::npos && !has_control(email) &&
+                  utf8_length(email) > 0;
+  if (!ok) throw ApiError(400, "Please provide a valid email address");
+  std::string lower(email);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return lower;
+}
+
+std::string validate_name(std::string_view raw) {
+  const std::string_view name = trim(raw);
+  const long length = utf8_length(name);
+  if (length < 1 || length > 100 || has_control(name)) {
+    throw ApiError(400, "Name must be between 1 and 100 characters");
+  }
+  return std::string(name);
+}
+
+void validate_password(std::string_view password) {
+  if (password.size() > 1024) throw ApiError(400, "Password must be at most 1024 bytes");
+  const long length = utf8_length(password);
+  if (length >= 0 ? length < 8 : password.size() < 8) {
+    throw ApiError(400, "Password must be at least 8 characters");
+  }
+}
+
+AuthService::AuthService(MetadataStore& store, const PasswordHasher& hasher, AuthSettings settings)
+    : store_(store), hasher_(hasher), settings_(std::move(settings)) {}
+
+std::string AuthService::issue_token(const UserRecord& user) const {
+  jwt::Claims claims;
+  claims.id = user.id;
+  claims.role = user.role;
+  claims.iat = now_seconds();
+  claims.exp = claims.iat + settings_.token_lifetime.count();
+  return jwt::sign(claims, settings_.jwt_secret);
+}
+
+UserRecord AuthService::make_user(std::string_view name, std::string_view email,
+                                  std::string_view password, std::string_view role) const {
+  UserRecord user;
+  user.name = validate_name(name);
+  user.email = normalize_email(email);
+  validate_password(password);
+  user.id = new_object_id();
+  user.role = std::string(role);
+  user.password_hash = hasher_.hash(password);
+  user.created_at_ms = user.updated_at_ms = now_ms();
+  return user;
+}
+
+Session AuthService::signup(const SignupInput& input) {
+  // The original grants admin only with the right secret and otherwise quietly creates a
+  // user; with no ADMIN_SECRET configured nobody becomes admin this way.
+  bool admin = false;
+  if (input.role == "admin" && settings_.admin_secret && !input.admin_secret.empty()) {
+    admin = crypto::constant_time_equal(input.admin_secret, *settings_.admin_secret);
+  }
+  const std::string email = normalize_email(input.email);
+  if (store_.find_user_by_email(email)) throw ApiError(400, "User already exists");
+  UserRecord user = make_user(input.name, email, input.password, admin ? "admin" : "user");
+  if (!store_.insert_user(user)) throw ApiError(400, "User already exists");
+  metrics().signups.inc();
+  return Session{user, issue_token(user)};
+}
+
+Session AuthService::login(std::string_view email_raw, std::string_view password) {
+  std::string email;
+  try {
+    email = normalize_email(email_raw);
+  } catch (const ApiError&) {
+    email.clear();
+  }
+  std::optional<UserRecord> user;
+  if (!email.empty()) user = store_.find_user_by_email(email);
+  if (!user || password.size() > 1024) {
+    hasher_.verify_dummy(password.substr(0, 1024));
+    metrics().failed_logins.inc();
+    throw ApiError(401, "Invalid email or password");
+  }
+  const auto check = hasher_.verify(password, user->password_hash);
+  if (!check.ok) {
+    metrics().failed_logins.inc();
+    throw ApiError(401, "Invalid email or password");
+  }
+  if (check.needs_rehash) {
+    // Imported bcrypt hashes (and Argon2id hashes of another cost) move to the current
+    // Argon2id parameters now that the plain password is at hand.
+    user->password_hash = hasher_.hash(password);
+    user->updated_at_ms = now_ms();
+    store_.update_password_hash(user->id, user->password_hash, user->updated_at_ms);
+  }
+  metrics().logins.inc();
+  return Session{*user, issue_token(*user)};
+}
+
+std::optional<UserRecord> AuthService::authenticate(std::string_view token) {
+  const auto result = jwt::verify(token, settings_.jwt_secret, now_seconds());
+  if (!result.claims) return std::nullopt;
+  return store_.find_user_by_id(result.claims->id);
+}
+
+std::vector<UserRecord> AuthService::list_users() { return store_.list_users(); }
+
+void AuthService::delete_user(std::string_view caller_id, std::string_view user_id) {
+  if (!is_object_id(user_id)) throw ApiError(404, "User not found");
+  if (user_id == caller_id) throw ApiError(400, "Admins cannot delete themselves");
+  if (!store_.delete_user(user_id)) throw ApiError(404, "User not found");
+  metrics().user_deletions.inc();
+}
+
+UserRecord AuthService::create_user(std::string_view name, std::string_view email,
+                                    std::string_view password, std::string_view role) {
+  UserRecord user = make_user(name, email, password, role);
+  if (!store_.insert_user(user)) throw ApiError(400, "User already exists");
+  metrics().signups.inc();
+  return user;
+}
+
+}  // namespace volkrin
