@@ -1,14 +1,18 @@
-// Unit tests for load_config's validation rules.
+// Unit tests for load_config's validation rules and for ensure_jwt_secret.
 #include "support/config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -463,6 +467,140 @@ TEST(Config, truncation_never_splits_a_utf8_character) {
   const std::string message =
       error_for({{"LOG_LEVEL", std::string(63, 'x') + "\xC3\xA9" + "tail"}});
   EXPECT_NE(message.find("\"" + std::string(63, 'x') + "\"..."), std::string::npos) << message;
+}
+
+// ensure_jwt_secret works on a fresh temporary directory per test.
+class JwtSecretFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "volkrin-config-test-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    root_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::permissions(root_, fs::perms::owner_all, fs::perm_options::add, ignored);
+    fs::remove_all(root_, ignored);
+  }
+
+  static Config config_for(const fs::path& dir) {
+    Config cfg;
+    cfg.data_dir = dir;
+    return cfg;
+  }
+
+  static mode_t mode_of(const fs::path& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 07777;
+  }
+
+  static std::string error_for_dir(const fs::path& dir) {
+    Config cfg = config_for(dir);
+    try {
+      ensure_jwt_secret(cfg);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "ensure_jwt_secret succeeded for " << dir;
+    return {};
+  }
+
+  fs::path root_;
+};
+
+TEST_F(JwtSecretFile, creates_a_private_directory_and_file) {
+  const fs::path dir = root_ / "nested" / "data";
+  Config cfg = config_for(dir);
+  ensure_jwt_secret(cfg);
+
+  EXPECT_EQ(cfg.jwt_secret.size(), 128U);
+  EXPECT_EQ(cfg.jwt_secret.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(mode_of(dir), 0700U);
+  EXPECT_EQ(mode_of(root_ / "nested"), 0700U);
+  EXPECT_EQ(mode_of(dir / "jwt_secret"), 0600U);
+
+  // Only the secret is left behind: no temporary files.
+  std::vector<fs::path> entries;
+  for (const auto& entry : fs::directory_iterator(dir)) entries.push_back(entry.path().filename());
+  EXPECT_EQ(entries, std::vector<fs::path>{"jwt_secret"});
+}
+
+TEST_F(JwtSecretFile, second_call_returns_the_same_secret) {
+  Config first = config_for(root_ / "data");
+  ensure_jwt_secret(first);
+  Config second = config_for(root_ / "data");
+  ensure_jwt_secret(second);
+  EXPECT_EQ(first.jwt_secret, second.jwt_secret);
+}
+
+TEST_F(JwtSecretFile, concurrent_first_starts_agree_on_one_secret) {
+  constexpr int kStarters = 8;
+  std::vector<std::string> secrets(kStarters);
+  std::vector<std::thread> threads;
+  threads.reserve(kStarters);
+  for (int i = 0; i < kStarters; ++i) {
+    threads.emplace_back([this, &secrets, i] {
+      Config cfg = config_for(root_ / "data");
+      ensure_jwt_secret(cfg);
+      secrets[static_cast<std::size_t>(i)] = cfg.jwt_secret;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& secret : secrets) EXPECT_EQ(secret, secrets[0]);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(root_ / "data")) ++entries;
+  EXPECT_EQ(entries, 1U);
+}
+
+TEST_F(JwtSecretFile, existing_file_is_read_and_trimmed) {
+  const std::string secret(40, 's');
+  std::ofstream(root_ / "jwt_secret") << "  " << secret << "\r\n\n";
+  Config cfg = config_for(root_);
+  ensure_jwt_secret(cfg);
+  EXPECT_EQ(cfg.jwt_secret, secret);
+}
+
+TEST_F(JwtSecretFile, configured_secret_is_left_alone_and_nothing_is_created) {
+  Config cfg = config_for(root_ / "untouched");
+  cfg.jwt_secret = "from-the-environment";
+  ensure_jwt_secret(cfg);
+  EXPECT_EQ(cfg.jwt_secret, "from-the-environment");
+  EXPECT_FALSE(fs::exists(root_ / "untouched"));
+}
+
+TEST_F(JwtSecretFile, too_short_file_is_reported_as_corrupt_without_its_content) {
+  std::ofstream(root_ / "jwt_secret") << "hunter2\n";
+  const std::string message = error_for_dir(root_);
+  EXPECT_TRUE(starts_with(message, "DATA_DIR: ")) << message;
+  EXPECT_NE(message.find("jwt_secret"), std::string::npos) << message;
+  EXPECT_NE(message.find("corrupt"), std::string::npos) << message;
+  EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+}
+
+TEST_F(JwtSecretFile, data_dir_that_is_a_regular_file_is_an_error) {
+  const fs::path file = root_ / "not-a-dir";
+  std::ofstream(file) << "x";
+  const std::string message = error_for_dir(file);
+  EXPECT_TRUE(starts_with(message, "DATA_DIR: cannot create ")) << message;
+  EXPECT_NE(message.find("Not a directory"), std::string::npos) << message;
+}
+
+TEST_F(JwtSecretFile, data_dir_below_a_regular_file_is_an_error) {
+  const fs::path file = root_ / "not-a-dir";
+  std::ofstream(file) << "x";
+  const std::string message = error_for_dir(file / "data");
+  EXPECT_TRUE(starts_with(message, "DATA_DIR: cannot create ")) << message;
+}
+
+TEST_F(JwtSecretFile, unwritable_data_dir_is_an_error) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  const fs::path dir = root_ / "locked";
+  fs::create_directory(dir);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  const std::string message = error_for_dir(dir);
+  EXPECT_TRUE(starts_with(message, "DATA_DIR: cannot create ")) << message;
+  EXPECT_NE(message.find("Permission denied"), std::string::npos) << message;
 }
 
 }  // namespace
