@@ -64,6 +64,8 @@ struct Config {
   // Upload limits; accept plain bytes or a K/M/G suffix (KiB/MiB/GiB), e.g. "200M".
   std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE
   std::uint64_t max_thumbnail_bytes = 5ull << 20;   // MAX_THUMBNAIL_SIZE
+
+  std::vector<std::string> warnings;  // Accepted but doubtful settings, logged at start-up.
 };
 
 // Looks a variable up; nullopt when unset. Empty values count as unset.

@@ -1,0 +1,89 @@
+// The SQLite store's schema scripts and the runner that applies them.
+#include "store/sqlite/sqlite_migrations.hpp"
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_transaction.hpp"
+
+namespace volkrin {
+namespace {
+
+// Times are milliseconds since the Unix epoch.
+constexpr std::string_view kUsersAndTracks = R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE tracks (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  artist TEXT NOT NULL DEFAULT '',
+  file_key TEXT NOT NULL,
+  thumbnail_key TEXT NOT NULL,
+  uploaded_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+  duration_ms INTEGER,
+  bitrate INTEGER,
+  sample_rate INTEGER,
+  channels INTEGER,
+  format TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX tracks_newest ON tracks (created_at DESC, id DESC);
+CREATE INDEX tracks_uploaded_by ON tracks (uploaded_by);
+)sql";
+
+constexpr std::array<std::string_view, 1> kScripts = {kUsersAndTracks};
+
+std::int64_t user_version(SqliteConnection& connection) {
+  auto statement = connection.prepare("PRAGMA user_version");
+  return statement.step() ? statement.column_int64(0) : 0;
+}
+
+}  // namespace
+
+std::span<const std::string_view> sqlite_schema_scripts() {
+  return kScripts;
+}
+
+int sqlite_schema_version() {
+  return static_cast<int>(kScripts.size());
+}
+
+void apply_migrations(SqliteConnection& connection, std::span<const std::string_view> scripts) {
+  const auto known = static_cast<std::int64_t>(scripts.size());
+  for (;;) {
+    // The version is read inside the write transaction, so another process migrating the
+    // same file at the same time cannot make a script run twice.
+    SqliteTransaction transaction(connection);
+    const std::int64_t version = user_version(connection);
+    if (version < 0) {
+      throw std::runtime_error("database schema version " + std::to_string(version) +
+                               " is not valid");
+    }
+    if (version > known) {
+      throw std::runtime_error("database schema version " + std::to_string(version) +
+                               " is newer than this build supports (" + std::to_string(known) +
+                               "); it was written by a newer volkrin");
+    }
+    if (version == known) return;
+    connection.exec(std::string(scripts[static_cast<std::size_t>(version)]));
+    connection.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    transaction.commit();
+  }
+}
+
+void migrate_sqlite_schema(SqliteConnection& connection) {
+  apply_migrations(connection, sqlite_schema_scripts());
+}
+
+}  // namespace volkrin

@@ -1,0 +1,568 @@
+// Reads the configuration variables through an EnvLookup and validates them into a Config.
+#include "support/config.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "support/config_detail.hpp"
+
+namespace volkrin {
+
+namespace config_detail {
+
+std::string quote_for_message(std::string_view value, std::size_t limit) {
+  bool cut = false;
+  if (value.size() > limit) {
+    std::size_t end = limit;
+    // Never split a multi-byte UTF-8 sequence: back off over continuation bytes.
+    while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0U) == 0x80U) --end;
+    value = value.substr(0, end);
+    cut = true;
+  }
+  std::string out = "\"";
+  for (char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20U || byte == 0x7FU) {
+          std::array<char, 8> hex{};
+          std::snprintf(hex.data(), hex.size(), "\\x%02x", static_cast<unsigned>(byte));
+          out += hex.data();
+        } else {
+          out += c;
+        }
+      }
+    }
+  }
+  out += '"';
+  if (cut) out += "...";
+  return out;
+}
+
+std::string errno_text(int error) {
+  return std::generic_category().message(error);
+}
+
+}  // namespace config_detail
+
+namespace {
+
+using config_detail::quote_for_message;
+
+constexpr std::uint64_t kSecondsPerDay = 24ULL * 60 * 60;
+constexpr std::uint64_t kMaxUploadBytes = 64ULL << 30;
+constexpr std::size_t kRecommendedSecretBytes = 32;
+
+[[noreturn]] void fail(std::string_view name, std::string_view what) {
+  std::string message(name);
+  message += ": ";
+  message += what;
+  throw ConfigError(message);
+}
+
+// Empty values count as unset, whatever the lookup does with them.
+std::optional<std::string> get(const EnvLookup& env, const char* name) {
+  auto value = env(name);
+  if (value && value->empty()) return std::nullopt;
+  return value;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return out;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string_view trim_blanks(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+// Decimal digits only: no sign, no whitespace, no trailing junk, no overflow.
+std::optional<std::uint64_t> parse_decimal(std::string_view text) {
+  if (text.empty() || !is_digit(text.front())) return std::nullopt;
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::uint64_t integer_in_range(std::string_view name, const std::string& text, std::uint64_t min,
+                               std::uint64_t max) {
+  const auto value = parse_decimal(text);
+  if (!value || *value < min || *value > max) {
+    fail(name, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max) +
+                   " (got " + quote_for_message(text) + ")");
+  }
+  return *value;
+}
+
+bool is_ipv4(std::string_view text) {
+  const std::string copy(text);
+  in_addr address{};
+  return inet_pton(AF_INET, copy.c_str(), &address) == 1;
+}
+
+bool is_ipv6(std::string_view text) {
+  const std::string copy(text);
+  in6_addr address{};
+  return inet_pton(AF_INET6, copy.c_str(), &address) == 1;
+}
+
+// RFC 1123 host name (letters, digits, '-', plus '_' as container service names use it),
+// labels of 1..63 characters, at most 253 in all, one trailing '.' allowed. A name whose
+// last label is all digits would be a malformed IPv4 address, so it is refused.
+bool is_host_name(std::string_view text) {
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  if (text.empty() || text.size() > 253) return false;
+  std::string_view last_label;
+  while (true) {
+    const auto dot = text.find('.');
+    const auto label = text.substr(0, dot);
+    if (label.empty() || label.size() > 63) return false;
+    if (label.front() == '-' || label.back() == '-') return false;
+    for (char c : label) {
+      if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '_') return false;
+    }
+    last_label = label;
+    if (dot == std::string_view::npos) break;
+    text.remove_prefix(dot + 1);
+  }
+  return !std::all_of(last_label.begin(), last_label.end(), is_digit);
+}
+
+// Hides "user:password@" in anything that looks like a URL before it is echoed back.
+std::string redact_credentials(std::string_view text) {
+  const auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) {
+    // No scheme: anything up to an '@' may still be a credential.
+    const auto at = text.rfind('@');
+    if (at == std::string_view::npos) return std::string(text);
+    return "***" + std::string(text.substr(at));
+  }
+  const auto authority_start = scheme_end + 3;
+  const auto authority_end = text.find_first_of("/?#", authority_start);
+  const auto authority = text.substr(authority_start, authority_end == std::string_view::npos
+                                                          ? std::string_view::npos
+                                                          : authority_end - authority_start);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(text);
+  return std::string(text.substr(0, authority_start)) + "***" +
+         std::string(text.substr(authority_start + at));
+}
+
+struct HttpUrl {
+  std::string origin;     // lower-case scheme://host[:port], default port dropped
+  std::string path_rest;  // everything after the authority, as written
+};
+
+// Parses "http(s)://host[:port]..." and returns the origin and the rest, or an explanation.
+std::pair<std::optional<HttpUrl>, std::string> parse_http_url(std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20U || byte == 0x7FU) {
+      return {std::nullopt, "must not contain spaces or control characters"};
+    }
+  }
+  const auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return {std::nullopt, "must start with http:// or https://"};
+  }
+  const std::string scheme = ascii_lower(text.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") {
+    return {std::nullopt, "must start with http:// or https://"};
+  }
+  const auto after = text.substr(scheme_end + 3);
+  const auto authority_end = after.find_first_of("/?#");
+  const auto authority = after.substr(0, authority_end);
+  const auto rest =
+      authority_end == std::string_view::npos ? std::string_view{} : after.substr(authority_end);
+  if (authority.find('@') != std::string_view::npos) {
+    return {std::nullopt, "must not contain a user name or password"};
+  }
+
+  std::string host;
+  std::string_view port_part;
+  bool bracketed = false;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos || !is_ipv6(authority.substr(1, close - 1))) {
+      return {std::nullopt, "has an invalid IPv6 address"};
+    }
+    host = ascii_lower(authority.substr(1, close - 1));
+    bracketed = true;
+    const auto tail = authority.substr(close + 1);
+    if (!tail.empty()) {
+      if (tail.front() != ':') return {std::nullopt, "has an invalid host"};
+      port_part = tail.substr(1);
+      if (port_part.empty()) return {std::nullopt, "has an empty port"};
+    }
+  } else {
+    const auto colon = authority.find(':');
+    const auto name = authority.substr(0, colon);
+    if (name.empty() || (!is_ipv4(name) && !is_host_name(name))) {
+      return {std::nullopt, "has an invalid host"};
+    }
+    host = ascii_lower(name);
+    if (colon != std::string_view::npos) {
+      port_part = authority.substr(colon + 1);
+      if (port_part.empty()) return {std::nullopt, "has an empty port"};
+    }
+  }
+
+  std::optional<std::uint64_t> port;
+  if (!port_part.empty()) {
+    port = parse_decimal(port_part);
+    if (!port || *port < 1 || *port > 65535) {
+      return {std::nullopt, "has an invalid port (expected 1..65535)"};
+    }
+    // Browsers leave the default port out of Origin; so does the normal form.
+    if ((scheme == "http" && *port == 80) || (scheme == "https" && *port == 443)) port.reset();
+  }
+
+  HttpUrl url;
+  url.origin = scheme + "://" + (bracketed ? "[" + host + "]" : host);
+  if (port) url.origin += ":" + std::to_string(*port);
+  url.path_rest = std::string(rest);
+  return {std::move(url), std::string{}};
+}
+
+void reject_unsupported_backends(const EnvLookup& env) {
+  if (get(env, "MONGO_URI")) {
+    fail("MONGO_URI",
+         "this server has no MongoDB store; set DATABASE_URL (or leave it unset for the "
+         "embedded SQLite store) and import a mongoexport dump of the original's users and "
+         "tracks collections with \"volkrin import-mongo --users users.json --tracks "
+         "tracks.json\"");
+  }
+  struct Backend {
+    const char* name;
+    const char* fallback;
+  };
+  static constexpr std::array<Backend, 4> kBackends{{
+      {"REDIS_URL", "in-process cache"},
+      {"REDIS_HOST", "in-process cache"},
+      {"UPSTASH_REDIS_URL", "in-process cache"},
+      {"S3_BUCKET", "local media files"},
+  }};
+  for (const auto& backend : kBackends) {
+    if (get(env, backend.name)) {
+      fail(backend.name, std::string("not supported by this build yet; unset it to use the "
+                                     "embedded default (") +
+                             backend.fallback + ")");
+    }
+  }
+}
+
+AppEnv parse_app_env(const EnvLookup& env) {
+  const auto value = get(env, "APP_ENV");
+  if (!value || *value == "development") return AppEnv::development;
+  if (*value == "production") return AppEnv::production;
+  fail("APP_ENV", "must be development or production (got " + quote_for_message(*value) + ")");
+}
+
+std::string parse_host(const std::string& value) {
+  std::string_view host = value;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    if (is_ipv6(host)) return std::string(host);
+  } else if (is_ipv4(host) || is_ipv6(host) || is_host_name(host)) {
+    return value;
+  }
+  fail("HOST", "must be an IPv4 address, an IPv6 address or a host name (got " +
+                   quote_for_message(value) + ")");
+}
+
+// DATABASE_URL is echoed only by scheme: the rest may carry a password.
+std::filesystem::path parse_database_url(const std::string& url) {
+  constexpr std::string_view kExpected =
+      "expected sqlite:///absolute/path.db or sqlite://relative/path.db";
+  const auto colon = url.find(':');
+  const std::string_view raw_scheme =
+      std::string_view(url).substr(0, colon == std::string::npos ? 0 : colon);
+  const bool scheme_ok = !raw_scheme.empty() && is_alpha(raw_scheme.front()) &&
+                         std::all_of(raw_scheme.begin(), raw_scheme.end(), [](char c) {
+                           return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
+                         });
+  if (!scheme_ok) fail("DATABASE_URL", std::string("not a URL; ") + std::string(kExpected));
+
+  const std::string scheme = ascii_lower(raw_scheme);
+  if (scheme == "postgres" || scheme == "postgresql") {
+    fail("DATABASE_URL",
+         "PostgreSQL is not supported by this build yet; unset it to use the embedded SQLite "
+         "store");
+  }
+  if (scheme != "sqlite") {
+    fail("DATABASE_URL",
+         "unsupported scheme " + quote_for_message(scheme) + "; " + std::string(kExpected));
+  }
+  const std::string_view rest = std::string_view(url).substr(colon + 1);
+  if (rest == ":memory:" || rest == "//:memory:") {
+    fail("DATABASE_URL",
+         "an in-memory SQLite database would lose all data on restart; " + std::string(kExpected));
+  }
+  if (rest.substr(0, 2) != "//") fail("DATABASE_URL", kExpected);
+  const std::string_view path = rest.substr(2);
+  if (path.empty() || path == "/") {
+    fail("DATABASE_URL", "needs a file path; " + std::string(kExpected));
+  }
+  if (path.find_first_of("?#") != std::string_view::npos) {
+    fail("DATABASE_URL",
+         "query parameters and fragments are not supported; " + std::string(kExpected));
+  }
+  if (path.back() == '/') fail("DATABASE_URL", "must name a file, not a directory");
+  return std::filesystem::path(path);
+}
+
+std::chrono::seconds parse_jwt_lifetime(const std::string& value) {
+  std::string_view number = value;
+  std::uint64_t unit = 1;
+  bool unit_ok = true;
+  if (!number.empty() && is_alpha(number.back())) {
+    switch (number.back()) {
+      case 's':
+      case 'S':
+        unit = 1;
+        break;
+      case 'm':
+      case 'M':
+        unit = 60;
+        break;
+      case 'h':
+      case 'H':
+        unit = 3600;
+        break;
+      case 'd':
+      case 'D':
+        unit = kSecondsPerDay;
+        break;
+      default:
+        unit_ok = false;
+    }
+    number.remove_suffix(1);
+  }
+  constexpr std::uint64_t kMax = 365 * kSecondsPerDay;
+  const auto count = parse_decimal(number);
+  if (!unit_ok || !count || *count == 0 || *count > kMax / unit) {
+    fail("JWT_EXPIRES_IN",
+         "must be a number of seconds, or a number followed by s, m, h or d, between 1s and "
+         "365d (got " +
+             quote_for_message(value) + ")");
+  }
+  return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(*count * unit));
+}
+
+HashCost parse_hash_cost(const std::string& value, AppEnv app_env) {
+  HashCost cost{};
+  if (value == "min") {
+    cost = HashCost::min;
+  } else if (value == "interactive") {
+    cost = HashCost::interactive;
+  } else if (value == "moderate") {
+    cost = HashCost::moderate;
+  } else if (value == "sensitive") {
+    cost = HashCost::sensitive;
+  } else {
+    fail("PASSWORD_HASH_COST",
+         "must be min, interactive, moderate or sensitive (got " + quote_for_message(value) + ")");
+  }
+  if (cost == HashCost::min && app_env == AppEnv::production) {
+    fail("PASSWORD_HASH_COST", "min is for tests only and is refused when APP_ENV=production");
+  }
+  return cost;
+}
+
+std::vector<std::string> parse_cors_origins(const std::string& value) {
+  std::vector<std::string> origins;
+  std::string_view rest = value;
+  while (true) {
+    const auto comma = rest.find(',');
+    const auto entry = trim_blanks(rest.substr(0, comma));
+    if (entry == "*") {
+      origins.emplace_back("*");
+    } else if (!entry.empty()) {
+      auto [url, why] = parse_http_url(entry);
+      if (url && !url->path_rest.empty()) why = "must not have a path, query or trailing '/'";
+      if (!why.empty()) {
+        fail("CORS_ORIGINS", "entry " + quote_for_message(redact_credentials(entry)) + " " + why +
+                                 " (expected \"*\" or scheme://host[:port] with http or https)");
+      }
+      origins.push_back(std::move(url->origin));
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return origins;
+}
+
+std::string parse_public_base_url(const std::string& value) {
+  auto [url, why] = parse_http_url(value);
+  if (url && url->path_rest.find_first_of("?#") != std::string::npos) {
+    why = "must not have a query or fragment";
+  }
+  if (!why.empty()) {
+    fail("PUBLIC_BASE_URL", why + " (expected an absolute http or https URL, got " +
+                                quote_for_message(redact_credentials(value)) + ")");
+  }
+  std::string path = std::move(url->path_rest);
+  if (!path.empty() && path.back() == '/') path.pop_back();
+  return url->origin + path;
+}
+
+LogFormat parse_log_format(const std::string& value) {
+  if (value == "dev") return LogFormat::dev;
+  if (value == "combined") return LogFormat::combined;
+  if (value == "json") return LogFormat::json;
+  fail("LOG_FORMAT", "must be dev, combined or json (got " + quote_for_message(value) + ")");
+}
+
+std::string parse_log_level(const std::string& value) {
+  static constexpr std::array<std::string_view, 6> kLevels{"trace", "debug", "info",
+                                                           "warn",  "error", "off"};
+  if (std::find(kLevels.begin(), kLevels.end(), value) != kLevels.end()) return value;
+  fail("LOG_LEVEL",
+       "must be trace, debug, info, warn, error or off (got " + quote_for_message(value) + ")");
+}
+
+// Bytes, or a number with K, M, G (KiB, MiB, GiB; any case) meaning powers of 1024.
+std::uint64_t parse_size(const char* name, const std::string& value) {
+  const auto split = static_cast<std::size_t>(
+      std::find_if_not(value.begin(), value.end(), is_digit) - value.begin());
+  const std::string_view number = std::string_view(value).substr(0, split);
+  const std::string suffix = ascii_lower(std::string_view(value).substr(split));
+  std::uint64_t unit = 0;
+  if (suffix.empty()) {
+    unit = 1;
+  } else if (suffix == "k" || suffix == "kib") {
+    unit = 1ULL << 10;
+  } else if (suffix == "m" || suffix == "mib") {
+    unit = 1ULL << 20;
+  } else if (suffix == "g" || suffix == "gib") {
+    unit = 1ULL << 30;
+  }
+  const auto count = parse_decimal(number);
+  if (unit == 0 || !count || *count == 0 || *count > kMaxUploadBytes / unit) {
+    fail(name,
+         "must be a size in bytes, optionally followed by K, M or G (KiB, MiB, GiB), between 1 "
+         "byte and 64G (got " +
+             quote_for_message(value) + ")");
+  }
+  return *count * unit;
+}
+
+std::chrono::seconds seconds_in_range(const EnvLookup& env, const char* name,
+                                      std::chrono::seconds fallback, std::uint64_t min,
+                                      std::uint64_t max) {
+  const auto value = get(env, name);
+  if (!value) return fallback;
+  return std::chrono::seconds(
+      static_cast<std::chrono::seconds::rep>(integer_in_range(name, *value, min, max)));
+}
+
+unsigned thread_count(const EnvLookup& env, const char* name) {
+  const auto value = get(env, name);
+  if (!value) return 0;
+  return static_cast<unsigned>(integer_in_range(name, *value, 0, 256));
+}
+
+}  // namespace
+
+Config load_config(const EnvLookup& env) {
+  // Settings from the original deployment that this build cannot honour come first, so that
+  // a copied .env explains itself before any finer complaint.
+  reject_unsupported_backends(env);
+
+  Config cfg;
+  cfg.app_env = parse_app_env(env);
+
+  if (const auto host = get(env, "HOST")) cfg.host = parse_host(*host);
+  if (const auto port = get(env, "PORT")) {
+    cfg.port = static_cast<std::uint16_t>(integer_in_range("PORT", *port, 0, 65535));
+  }
+
+  if (const auto dir = get(env, "DATA_DIR")) cfg.data_dir = *dir;
+  if (const auto url = get(env, "DATABASE_URL")) {
+    cfg.sqlite_path = parse_database_url(*url);
+  } else {
+    cfg.sqlite_path = cfg.data_dir / "volkrin.db";
+  }
+
+  if (auto secret = get(env, "JWT_SECRET")) {
+    if (secret->size() < kRecommendedSecretBytes) {
+      cfg.warnings.emplace_back("JWT_SECRET is shorter than 32 bytes; use a longer random secret");
+    }
+    cfg.jwt_secret = std::move(*secret);
+  } else if (cfg.app_env == AppEnv::production) {
+    fail("JWT_SECRET", "required when APP_ENV=production");
+  }
+  if (const auto lifetime = get(env, "JWT_EXPIRES_IN")) {
+    cfg.jwt_lifetime = parse_jwt_lifetime(*lifetime);
+  }
+  cfg.admin_secret = get(env, "ADMIN_SECRET");
+  if (const auto cost = get(env, "PASSWORD_HASH_COST")) {
+    cfg.password_cost = parse_hash_cost(*cost, cfg.app_env);
+  }
+
+  if (const auto origins = get(env, "CORS_ORIGINS"))
+    cfg.cors_origins = parse_cors_origins(*origins);
+  if (const auto base = get(env, "PUBLIC_BASE_URL"))
+    cfg.public_base_url = parse_public_base_url(*base);
+
+  if (const auto format = get(env, "LOG_FORMAT")) cfg.log_format = parse_log_format(*format);
+  if (const auto level = get(env, "LOG_LEVEL")) cfg.log_level = parse_log_level(*level);
+
+  cfg.io_threads = thread_count(env, "IO_THREADS");
+  cfg.worker_threads = thread_count(env, "WORKER_THREADS");
+
+  cfg.keepalive_timeout =
+      seconds_in_range(env, "KEEPALIVE_TIMEOUT", cfg.keepalive_timeout, 1, 3600);
+  cfg.header_timeout = seconds_in_range(env, "HEADER_TIMEOUT", cfg.header_timeout, 1, 300);
+  cfg.shutdown_timeout = seconds_in_range(env, "SHUTDOWN_TIMEOUT", cfg.shutdown_timeout, 0, 3600);
+
+  if (const auto size = get(env, "MAX_AUDIO_SIZE")) {
+    cfg.max_audio_bytes = parse_size("MAX_AUDIO_SIZE", *size);
+  }
+  if (const auto size = get(env, "MAX_THUMBNAIL_SIZE")) {
+    cfg.max_thumbnail_bytes = parse_size("MAX_THUMBNAIL_SIZE", *size);
+  }
+  return cfg;
+}
+
+}  // namespace volkrin

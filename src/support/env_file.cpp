@@ -1,0 +1,161 @@
+// Parses .env files and layers them under the process environment as one EnvLookup.
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "support/config.hpp"
+
+namespace volkrin {
+
+namespace {
+
+// Messages name the line only: a .env line may hold a secret, so none of it is echoed.
+[[noreturn]] void line_error(std::size_t line, std::string_view what) {
+  std::string message = ".env line " + std::to_string(line) + ": ";
+  message += what;
+  throw ConfigError(message);
+}
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
+}
+
+std::string_view trim_left(std::string_view text) {
+  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+  return text;
+}
+
+std::string_view trim(std::string_view text) {
+  text = trim_left(text);
+  while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+bool is_valid_key(std::string_view key) {
+  if (key.empty()) return false;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (!letter && !(digit && i > 0)) return false;
+  }
+  return true;
+}
+
+// After a closing quote only blanks or a comment may follow.
+void expect_line_end(std::string_view rest, std::size_t line) {
+  rest = trim_left(rest);
+  if (!rest.empty() && rest.front() != '#') {
+    line_error(line, "unexpected characters after the closing quote");
+  }
+}
+
+std::string single_quoted(std::string_view text, std::size_t line) {
+  const auto close = text.find('\'', 1);
+  if (close == std::string_view::npos) line_error(line, "unterminated single-quoted value");
+  expect_line_end(text.substr(close + 1), line);
+  return std::string(text.substr(1, close - 1));
+}
+
+std::string double_quoted(std::string_view text, std::size_t line) {
+  std::string value;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      expect_line_end(text.substr(i + 1), line);
+      return value;
+    }
+    if (c != '\\' || i + 1 == text.size()) {
+      value += c;
+      continue;
+    }
+    const char next = text[++i];
+    switch (next) {
+      case 'n':
+        value += '\n';
+        break;
+      case 'r':
+        value += '\r';
+        break;
+      case 't':
+        value += '\t';
+        break;
+      case '"':
+        value += '"';
+        break;
+      case '\\':
+        value += '\\';
+        break;
+      default:  // Unknown escapes stay as written.
+        value += '\\';
+        value += next;
+    }
+  }
+  line_error(line, "unterminated double-quoted value");
+}
+
+// `raw` is everything after '='.
+std::string parse_value(std::string_view raw, std::size_t line) {
+  const auto text = trim_left(raw);
+  if (!text.empty() && text.front() == '\'') return single_quoted(text, line);
+  if (!text.empty() && text.front() == '"') return double_quoted(text, line);
+  // Unquoted: a '#' preceded by a blank starts a comment.
+  for (std::size_t i = 1; i < raw.size(); ++i) {
+    if (raw[i] == '#' && is_blank(raw[i - 1])) {
+      raw = raw.substr(0, i);
+      break;
+    }
+  }
+  return std::string(trim(raw));
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_env_file(std::string_view text) {
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
+
+  std::map<std::string, std::string> values;
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    ++line_number;
+    const auto newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+
+    line = trim(line);
+    if (line.empty() || line.front() == '#') continue;
+
+    constexpr std::string_view kExport = "export";
+    if (line.size() > kExport.size() && line.substr(0, kExport.size()) == kExport &&
+        is_blank(line[kExport.size()])) {
+      line = trim_left(line.substr(kExport.size()));
+    }
+
+    const auto equals = line.find('=');
+    if (equals == std::string_view::npos) line_error(line_number, "expected KEY=VALUE");
+    const auto key = trim(line.substr(0, equals));
+    if (!is_valid_key(key)) {
+      line_error(line_number,
+                 "invalid variable name (letters, digits and '_', not starting with a digit)");
+    }
+    values[std::string(key)] = parse_value(line.substr(equals + 1), line_number);
+  }
+  return values;
+}
+
+EnvLookup make_env_lookup(std::map<std::string, std::string> dotenv) {
+  return [dotenv = std::move(dotenv)](const std::string& name) -> std::optional<std::string> {
+    if (const char* value = std::getenv(name.c_str()); value != nullptr && *value != '\0') {
+      return std::string(value);
+    }
+    if (const auto it = dotenv.find(name); it != dotenv.end() && !it->second.empty()) {
+      return it->second;
+    }
+    return std::nullopt;
+  };
+}
+
+}  // namespace volkrin
