@@ -59,8 +59,10 @@ void append_json_escaped(std::string& out, std::string_view text) {
 
 void init_logging(LogFormat format, const std::string& level) {
   current_format = format;
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-  auto app = std::make_shared<spdlog::logger>("volkrin", sink);
+  // Two sinks (a formatter belongs to a sink); stdout sinks share one console lock, so
+  // lines from the two loggers never interleave.
+  auto app = std::make_shared<spdlog::logger>(
+      "volkrin", std::make_shared<spdlog::sinks::stdout_sink_mt>());
   if (format == LogFormat::json) {
     app->set_formatter(std::make_unique<JsonFormatter>());
   } else {
@@ -70,7 +72,8 @@ void init_logging(LogFormat format, const std::string& level) {
   app->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(app);
 
-  access_logger = std::make_shared<spdlog::logger>("access", sink);
+  access_logger = std::make_shared<spdlog::logger>(
+      "access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
   access_logger->set_pattern("%v");
   access_logger->set_level(level == "off" ? spdlog::level::off : spdlog::level::info);
   access_logger->flush_on(spdlog::level::info);
