@@ -108,7 +108,8 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
   }
   if (request.route_template.empty()) request.route_template = kUnmatchedRoute;
 
-  cors_.decorate(request.header("Origin"), response);
+  // A preflight answer already carries its CORS headers.
+  if (request.method != "OPTIONS") cors_.decorate(request.header("Origin"), response);
   response.set_header("X-Request-Id", request.request_id);
   response.set_header("X-Content-Type-Options", "nosniff");
 

@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "http/client_gone.hpp"
+#include "http/request_id.hpp"
 #include "support/api_error.hpp"
 
 namespace volkrin::http {
@@ -136,6 +137,8 @@ void fill_fields(bhttp::response<Body>& msg, const Response& response) {
 asio::awaitable<void> write_early_error(beast::tcp_stream& stream, int status,
                                         std::string_view message, const ServerOptions& options) {
   Response r = message_response(status, message);
+  r.set_header("X-Request-Id", new_request_id());
+  r.set_header("X-Content-Type-Options", "nosniff");
   bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(status), 11};
   fill_fields(msg, r);
   msg.keep_alive(false);

@@ -19,6 +19,38 @@ struct UserRecord {
   std::int64_t updated_at_ms = 0;
 };
 
+// The uploader as a track shows it ("populated"); absent once the user is deleted.
+struct Uploader {
+  std::string id;
+  std::string email;
+  std::string role;
+};
+
+struct TrackRecord {
+  std::string id;  // 24-hex ObjectId
+  std::string title;
+  std::string artist;
+  std::string file_key;       // audio object key
+  std::string thumbnail_key;  // image object key
+  std::optional<std::string> uploaded_by;  // user id; written on insert
+  std::optional<Uploader> uploader;        // filled in by reads
+  // Facts read from the audio; absent for records imported without them.
+  std::optional<std::int64_t> duration_ms;
+  std::optional<std::int64_t> bitrate_kbps;
+  std::optional<std::int64_t> sample_rate;
+  std::optional<std::int64_t> channels;
+  std::string format;  // "mp3", "m4a", "ogg", "opus", "flac", "wav"; "" when unknown
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+// A page of the track list, newest first. No limit: every track.
+struct TrackQuery {
+  std::optional<std::int64_t> limit;
+  std::int64_t offset = 0;
+  std::string text;  // case-insensitive substring of title or artist; "" matches all
+};
+
 // Every call blocks: run them on the worker pool, never on an I/O thread.
 // Adapters are thread-safe. Failures of the backend itself throw std::runtime_error
 // (the HTTP layer answers 500 and logs it); expected outcomes are return values.
@@ -39,6 +71,15 @@ class MetadataStore {
   virtual bool delete_user(std::string_view id) = 0;
   virtual void update_password_hash(std::string_view id, std::string_view hash,
                                     std::int64_t updated_at_ms) = 0;
+
+  // A duplicate id throws.
+  virtual void insert_track(const TrackRecord& track) = 0;
+  virtual std::optional<TrackRecord> find_track(std::string_view id) = 0;
+  // Newest first (created_at, then id), uploader populated.
+  virtual std::vector<TrackRecord> list_tracks(const TrackQuery& query) = 0;
+  // Removes the row and returns it, or nullopt when there was none (so that of two
+  // concurrent deletes exactly one wins).
+  virtual std::optional<TrackRecord> delete_track(std::string_view id) = 0;
 };
 
 }  // namespace volkrin

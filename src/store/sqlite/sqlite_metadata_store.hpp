@@ -39,6 +39,12 @@ class SqliteMetadataStore final : public MetadataStore {
   void update_password_hash(std::string_view id, std::string_view hash,
                             std::int64_t updated_at_ms) override;
 
+  // Track queries live in sqlite_track_queries.cpp.
+  void insert_track(const TrackRecord& track) override;
+  std::optional<TrackRecord> find_track(std::string_view id) override;
+  std::vector<TrackRecord> list_tracks(const TrackQuery& query) override;
+  std::optional<TrackRecord> delete_track(std::string_view id) override;
+
   // Runs fn(SqliteConnection&) between BEGIN IMMEDIATE and COMMIT on one connection and
   // returns its result. When fn throws, the transaction is rolled back and the exception
   // passed on.
