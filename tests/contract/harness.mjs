@@ -1,0 +1,649 @@
+// Shared harness of the HTTP contract tests: starts the built server on a free port in a
+// fresh data directory, and offers small clients (fetch-based and raw socket) plus JWT
+// forging functions. Nothing here sleeps for a fixed time: every wait has a deadline.
+
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+// The binary under test: VOLKRIN_BIN (relative paths are taken from the current
+// directory), else build/volkrin in the repository.
+export const serverBinary = process.env.VOLKRIN_BIN
+  ? path.resolve(process.env.VOLKRIN_BIN)
+  : path.join(repoRoot, 'build', 'volkrin');
+
+const READY_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 10_000;
+const LISTENING_LINE = /listening on http:\/\/[^\s]*:(\d+)/;
+
+// Runtime knobs of instrumented builds (sanitizers, coverage) that are passed through
+// to the server; they do not change its configuration.
+const PASSED_THROUGH = ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'TSAN_OPTIONS', 'LSAN_OPTIONS', 'LLVM_PROFILE_FILE'];
+
+// Every child still running when the test process exits is killed, so a failing test
+// never leaves a server behind.
+const liveChildren = new Set();
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
+export function makeTempDir(prefix = 'volkrin-contract-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function randomHex(bytes = 8) {
+  return randomBytes(bytes).toString('hex');
+}
+
+// The environment the server sees: PATH, test-friendly defaults, then the overrides.
+// An override whose value is undefined removes the variable.
+function serverEnvironment(dataDir, overrides) {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  for (const name of PASSED_THROUGH) {
+    if (process.env[name] !== undefined) env[name] = process.env[name];
+  }
+  Object.assign(env, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    PASSWORD_HASH_COST: 'min',
+    LOG_FORMAT: 'dev',
+    APP_ENV: 'development',
+  });
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = String(value);
+  }
+  return env;
+}
+
+// Spawns the binary and records everything it prints (stdout and stderr, in arrival
+// order). The working directory is the data directory, so no stray .env is read.
+function spawnServer({ env = {}, dataDir } = {}) {
+  const ownsDataDir = dataDir === undefined;
+  const dir = dataDir ?? makeTempDir();
+  const fullEnv = serverEnvironment(dir, env);
+  const proc = spawn(serverBinary, [], { cwd: dir, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveChildren.add(proc);
+
+  let output = '';
+  const perStream = { stdout: '', stderr: '' };
+  const listeners = new Set();
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  for (const name of ['stdout', 'stderr']) {
+    proc[name].setEncoding('utf8');
+    proc[name].on('data', (chunk) => {
+      output += chunk;
+      perStream[name] += chunk;
+      notify();
+    });
+  }
+
+  let exitInfo = null;
+  let spawnError = null;
+  const exited = new Promise((resolve) => {
+    // A binary that cannot be started emits 'error', then 'close'.
+    proc.on('error', (err) => {
+      spawnError = err;
+    });
+    // 'close' rather than 'exit': by then stdout and stderr are fully read.
+    proc.on('close', (code, signal) => {
+      exitInfo = { code, signal };
+      liveChildren.delete(proc);
+      notify();
+      resolve(exitInfo);
+    });
+  });
+
+  // Resolves when check() returns a truthy value, re-checking on every output chunk and
+  // on exit; rejects at the deadline.
+  function waitUntil(check, timeoutMs, what) {
+    return new Promise((resolve, reject) => {
+      const attempt = () => {
+        let result;
+        try {
+          result = check();
+        } catch (err) {
+          finish();
+          reject(err);
+          return;
+        }
+        if (result) {
+          finish();
+          resolve(result);
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; server output:\n${output}`));
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        listeners.delete(attempt);
+      };
+      listeners.add(attempt);
+      attempt();
+    });
+  }
+
+  return {
+    proc,
+    dataDir: dir,
+    ownsDataDir,
+    output: () => output,
+    streamOutput: (name) => perStream[name],
+    exited,
+    exitInfo: () => exitInfo,
+    spawnError: () => spawnError,
+    waitUntil,
+  };
+}
+
+function describeExit(info, spawnError) {
+  if (spawnError) return `could not start ${serverBinary}: ${spawnError.message}`;
+  return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+}
+
+// Starts the server and resolves once it has printed its listening line.
+// Returns {baseUrl, port, dataDir, proc, output(), waitForOutput(), waitForExit(), stop(), kill()}.
+export async function startServer({ env = {}, dataDir } = {}) {
+  const child = spawnServer({ env, dataDir });
+  const host = env.HOST ?? '127.0.0.1';
+
+  let port;
+  try {
+    port = await child.waitUntil(
+      () => {
+        for (const name of ['stdout', 'stderr']) {
+          const match = LISTENING_LINE.exec(child.streamOutput(name));
+          if (match) return Number(match[1]);
+        }
+        const info = child.exitInfo();
+        if (info) {
+          const what = child.spawnError() ? describeExit(info, child.spawnError()) : `server ${describeExit(info)} before listening`;
+          throw new Error(`${what}; output:\n${child.output()}`);
+        }
+        return undefined;
+      },
+      READY_TIMEOUT_MS,
+      'the "listening on http://HOST:PORT" line',
+    );
+  } catch (err) {
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    if (child.ownsDataDir) rmSync(child.dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  async function waitForExit(timeoutMs = STOP_TIMEOUT_MS) {
+    await child.waitUntil(() => child.exitInfo(), timeoutMs, 'the server to exit');
+    return child.exitInfo();
+  }
+
+  function removeDataDir() {
+    if (child.ownsDataDir) rmSync(child.dataDir, { recursive: true, force: true });
+  }
+
+  // SIGTERM, then SIGKILL if it has not exited after 10 s. Returns the exit code
+  // (null when it ended by a signal).
+  async function stop() {
+    if (!child.exitInfo()) {
+      child.proc.kill('SIGTERM');
+      const timer = setTimeout(() => child.proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await child.exited;
+      clearTimeout(timer);
+    }
+    removeDataDir();
+    return child.exitInfo().code;
+  }
+
+  async function kill() {
+    if (!child.exitInfo()) child.proc.kill('SIGKILL');
+    await child.exited;
+    removeDataDir();
+  }
+
+  return {
+    baseUrl: `http://${urlHost}:${port}`,
+    port,
+    host,
+    dataDir: child.dataDir,
+    proc: child.proc,
+    output: child.output,
+    // Resolves with the output once it matches pattern: a substring, a RegExp, or a
+    // function given the output.
+    waitForOutput: (pattern, timeoutMs = 5000) => {
+      const matches = (text) => {
+        if (typeof pattern === 'string') return text.includes(pattern);
+        if (typeof pattern === 'function') return pattern(text);
+        return pattern.test(text);
+      };
+      return child.waitUntil(() => matches(child.output()) && child.output(), timeoutMs, `output matching ${pattern}`);
+    },
+    waitForExit,
+    stop,
+    kill,
+  };
+}
+
+// Runs the server expecting it to refuse to start: resolves with {code, signal, output}
+// once it exits; rejects (after killing it) if it is still running at the deadline.
+export async function runServerUntilExit({ env = {}, timeoutMs = 5000 } = {}) {
+  const child = spawnServer({ env });
+  try {
+    await child.waitUntil(() => child.exitInfo(), timeoutMs, 'the server to exit');
+    if (child.spawnError()) throw new Error(describeExit(child.exitInfo(), child.spawnError()));
+    return { ...child.exitInfo(), output: child.output() };
+  } finally {
+    if (!child.exitInfo()) {
+      child.proc.kill('SIGKILL');
+      await child.exited;
+    }
+    rmSync(child.dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP through fetch
+
+// One request. json: a value sent as a JSON body; body: raw body (string or Buffer), sent
+// with whatever Content-Type headers say. Returns {status, headers, json, text}; json is
+// the parsed body when the response says it is JSON.
+export async function api(base, method, urlPath, { token, json, body, headers = {}, timeoutMs = 10_000 } = {}) {
+  const requestHeaders = { ...headers };
+  let requestBody = body;
+  if (json !== undefined) {
+    requestBody = JSON.stringify(json);
+    const hasContentType = Object.keys(requestHeaders).some((name) => name.toLowerCase() === 'content-type');
+    if (!hasContentType) requestHeaders['Content-Type'] = 'application/json';
+  }
+  if (token !== undefined) requestHeaders.Authorization = `Bearer ${token}`;
+
+  const res = await fetch(new URL(urlPath, base), {
+    method,
+    headers: requestHeaders,
+    body: requestBody,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  let parsed;
+  if (/^application\/json\b/i.test(res.headers.get('content-type') ?? '')) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error(`${method} ${urlPath} answered ${res.status} with a JSON content type but invalid JSON: ${text}`);
+    }
+  }
+  return { status: res.status, headers: res.headers, json: parsed, text };
+}
+
+let userCounter = 0;
+
+// Fields for a fresh user: unique email, distinctive password.
+export function newUserFields(overrides = {}) {
+  userCounter += 1;
+  const tag = `${userCounter}-${randomHex(4)}`;
+  return {
+    name: `Test User ${tag}`,
+    email: `user-${tag}@example.com`,
+    password: `pw-${randomHex(12)}`,
+    ...overrides,
+  };
+}
+
+export function signup(base, fields) {
+  return api(base, 'POST', '/api/auth/signup', { json: fields });
+}
+
+export function login(base, email, password) {
+  return api(base, 'POST', '/api/auth/login', { json: { email, password } });
+}
+
+// Signs a user up and fails unless it answered 201. Returns the response body plus the
+// fields that were sent (password included).
+export async function createUser(base, overrides = {}) {
+  const fields = newUserFields(overrides);
+  const res = await signup(base, fields);
+  if (res.status !== 201) {
+    throw new Error(`signup of ${fields.email} answered ${res.status}: ${res.text}`);
+  }
+  return { ...fields, ...res.json };
+}
+
+// An admin, on a server started with ADMIN_SECRET=adminSecret.
+export async function createAdmin(base, adminSecret, overrides = {}) {
+  const admin = await createUser(base, { role: 'admin', adminSecret, ...overrides });
+  if (admin.role !== 'admin') throw new Error(`signup with the admin secret gave role ${admin.role}`);
+  return admin;
+}
+
+// ---------------------------------------------------------------------------------------
+// Metrics
+
+export async function readMetrics(base) {
+  const res = await api(base, 'GET', '/metrics');
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${res.text}`);
+  return res.text;
+}
+
+// The value of an unlabelled sample, or undefined when the metric has no such line.
+export function metricValue(metricsText, name) {
+  for (const line of metricsText.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\s+(\S+)/.exec(line);
+    if (match && match[1] === name) return Number(match[2]);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// JWT forging (the token format of the original backend, jsonwebtoken's HS256)
+
+export function base64url(data) {
+  return Buffer.from(data).toString('base64url');
+}
+
+const HMAC_OF = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+// header and payload are objects, serialized in their key order.
+export function signJwt(payload, secret, { alg = 'HS256', header = { alg, typ: 'JWT' } } = {}) {
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  const signature = createHmac(HMAC_OF[alg], secret).update(signingInput).digest('base64url');
+  return `${signingInput}.${signature}`;
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+// Exactly what jsonwebtoken's jwt.sign({id, role}, secret, {expiresIn}) produces.
+export function originalStyleToken({ id, role }, secret, { iat = nowSeconds(), lifetimeSeconds = 7 * 24 * 3600 } = {}) {
+  return signJwt({ id, role, iat, exp: iat + lifetimeSeconds }, secret);
+}
+
+export function expiredToken({ id, role }, secret) {
+  const iat = nowSeconds() - 3600;
+  return signJwt({ id, role, iat, exp: iat + 60 }, secret);
+}
+
+// alg "none": no signature at all.
+export function unsignedToken(payload) {
+  return `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}.`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Raw HTTP/1.1 over a socket, for what fetch cannot show: connection reuse and closing,
+// oversized headers, slow clients.
+
+export class RawConnection {
+  static open(port, host = '127.0.0.1', timeoutMs = 5000) {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ port, host });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`could not connect to ${host}:${port} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new RawConnection(socket));
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  constructor(socket) {
+    this.socket = socket;
+    this.buffer = Buffer.alloc(0);
+    this.receivedBytes = 0;
+    this.closed = false;
+    this.closedAt = undefined;
+    this.error = undefined;
+    this.listeners = new Set();
+    socket.on('data', (chunk) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.receivedBytes += chunk.length;
+      this.notify();
+    });
+    // A reset after the server answered is normal for some tests: keep the error, and
+    // let the data already received be read.
+    socket.on('error', (err) => {
+      this.error = err;
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.closedAt = performance.now();
+      this.notify();
+    });
+  }
+
+  get localPort() {
+    return this.socket.localPort;
+  }
+
+  notify() {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  // Resolves when the data is handed to the kernel; rejects if the connection failed.
+  write(data) {
+    return new Promise((resolve, reject) => {
+      if (this.closed || this.socket.destroyed) {
+        reject(this.error ?? new Error('connection already closed'));
+        return;
+      }
+      this.socket.write(data, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  waitUntil(check, timeoutMs, what) {
+    return new Promise((resolve, reject) => {
+      const attempt = () => {
+        let result;
+        try {
+          result = check();
+        } catch (err) {
+          finish();
+          reject(err);
+          return;
+        }
+        if (result !== undefined) {
+          finish();
+          resolve(result);
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        this.listeners.delete(attempt);
+      };
+      this.listeners.add(attempt);
+      attempt();
+    });
+  }
+
+  // Reads the next response (skipping 1xx). Resolves with {status, reason, headers
+  // (lower-case names), body (Buffer), text, json, complete}; complete is false when the
+  // connection closed before the whole body arrived.
+  async readResponse({ timeoutMs = 5000 } = {}) {
+    for (;;) {
+      const response = await this.waitUntil(
+        () => {
+          const parsed = parseResponse(this.buffer, this.closed);
+          if (parsed) return parsed;
+          if (this.closed) {
+            const detail = this.error ? ` (${this.error.code ?? this.error.message})` : '';
+            throw new Error(`connection closed before a response${detail}; received: ${JSON.stringify(this.buffer.toString('latin1').slice(0, 200))}`);
+          }
+          return undefined;
+        },
+        timeoutMs,
+        'a response',
+      );
+      this.buffer = this.buffer.subarray(response.consumed);
+      delete response.consumed;
+      if (response.status >= 200) return response;
+    }
+  }
+
+  // Resolves true as soon as some bytes arrived (or the connection closed), false if
+  // nothing came within timeoutMs.
+  async waitForData({ timeoutMs = 1000 } = {}) {
+    try {
+      return await this.waitUntil(() => (this.receivedBytes > 0 || this.closed ? true : undefined), timeoutMs, 'data');
+    } catch {
+      return false;
+    }
+  }
+
+  // Resolves with the time (performance.now()) at which the connection closed.
+  waitForClose({ timeoutMs = 5000 } = {}) {
+    return this.waitUntil(() => (this.closed ? this.closedAt : undefined), timeoutMs, 'the connection to close');
+  }
+
+  destroy() {
+    this.socket.destroy();
+  }
+}
+
+// Parses one response at the start of buf; undefined while incomplete.
+function parseResponse(buf, closed) {
+  const headerEnd = buf.indexOf('\r\n\r\n');
+  if (headerEnd < 0) return undefined;
+  const lines = buf.subarray(0, headerEnd).toString('latin1').split('\r\n');
+  const statusMatch = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]);
+  if (!statusMatch) throw new Error(`not an HTTP status line: ${JSON.stringify(lines[0])}`);
+  const status = Number(statusMatch[1]);
+  const headers = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+
+  const bodyStart = headerEnd + 4;
+  let body;
+  let consumed;
+  let complete = true;
+  if (status < 200 || status === 204 || status === 304) {
+    body = Buffer.alloc(0);
+    consumed = bodyStart;
+  } else if (/\bchunked\b/i.test(headers['transfer-encoding'] ?? '')) {
+    const decoded = decodeChunked(buf, bodyStart);
+    if (decoded) {
+      ({ body, consumed } = decoded);
+    } else if (closed) {
+      body = buf.subarray(bodyStart);
+      consumed = buf.length;
+      complete = false;
+    } else {
+      return undefined;
+    }
+  } else if (headers['content-length'] !== undefined) {
+    const length = Number(headers['content-length']);
+    if (buf.length >= bodyStart + length) {
+      body = buf.subarray(bodyStart, bodyStart + length);
+      consumed = bodyStart + length;
+    } else if (closed) {
+      body = buf.subarray(bodyStart);
+      consumed = buf.length;
+      complete = false;
+    } else {
+      return undefined;
+    }
+  } else if (closed) {
+    body = buf.subarray(bodyStart);
+    consumed = buf.length;
+  } else {
+    return undefined;
+  }
+
+  const text = body.toString('utf8');
+  let json;
+  if (complete && /^application\/json\b/i.test(headers['content-type'] ?? '')) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  return { status, reason: statusMatch[2] ?? '', headers, body, text, json, complete, consumed };
+}
+
+function decodeChunked(buf, start) {
+  const parts = [];
+  let pos = start;
+  for (;;) {
+    const lineEnd = buf.indexOf('\r\n', pos);
+    if (lineEnd < 0) return undefined;
+    const size = parseInt(buf.subarray(pos, lineEnd).toString('latin1').split(';')[0], 16);
+    pos = lineEnd + 2;
+    if (size === 0) {
+      // Trailers end with an empty line.
+      const trailerEnd = buf.indexOf('\r\n\r\n', pos - 2);
+      if (trailerEnd < 0) return undefined;
+      return { body: Buffer.concat(parts), consumed: trailerEnd + 4 };
+    }
+    if (buf.length < pos + size + 2) return undefined;
+    parts.push(buf.subarray(pos, pos + size));
+    pos += size + 2;
+  }
+}
+
+export function rawGet(urlPath, extraHeaderLines = []) {
+  return [`GET ${urlPath} HTTP/1.1`, 'Host: 127.0.0.1', ...extraHeaderLines, '', ''].join('\r\n');
+}
+
+export function rawPost(urlPath, body, extraHeaderLines = []) {
+  return [
+    `POST ${urlPath} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...extraHeaderLines,
+    '',
+    body,
+  ].join('\r\n');
+}
+
+// Linux only: resolves once the server process has read everything sent on the
+// connection (its receive queue for that connection is empty), so that a request is
+// known to be in the server's hands. Elsewhere it resolves at once.
+export async function waitUntilServerHasRead(serverPort, clientPort, timeoutMs = 5000) {
+  const hexPort = (port) => port.toString(16).toUpperCase().padStart(4, '0');
+  const serverSide = `:${hexPort(serverPort)}`;
+  const clientSide = `:${hexPort(clientPort)}`;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    let table;
+    try {
+      table = readFileSync('/proc/net/tcp', 'utf8') + readFileSync('/proc/net/tcp6', 'utf8');
+    } catch {
+      return;
+    }
+    let pending;
+    for (const line of table.split('\n')) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 4 && fields[1].endsWith(serverSide) && fields[2].endsWith(clientSide)) {
+        pending = parseInt(fields[4].split(':')[1], 16);
+      }
+    }
+    if (pending === undefined || pending === 0) return;
+    if (performance.now() > deadline) throw new Error(`the server did not read the request within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
