@@ -124,7 +124,7 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
   entry.route = request.route_template;
   entry.status = response.status;
   entry.duration_ms = seconds * 1000.0;
-  entry.bytes = response.body.size();
+  entry.bytes = response.body_size();
   entry.time_ms = now_ms();
   entry.remote_address = request.client_address;
   entry.referrer = request.header("Referer");

@@ -2,19 +2,35 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "ports/media_store.hpp"
+
 namespace volkrin::http {
 
 inline constexpr std::string_view kJsonType = "application/json; charset=utf-8";
 
+// Part of an open file, sent with sendfile(2).
+struct FileSlice {
+  std::shared_ptr<OpenedObject> file;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+// The body is one of: `body`; `shared_body` (bytes owned elsewhere, e.g. a cache entry,
+// written without copying); or `file`. Only one is set.
 struct Response {
   int status = 200;
   std::string content_type{kJsonType};
   std::string body;
+  std::shared_ptr<const std::string> shared_body;
+  std::optional<FileSlice> file;
   std::vector<std::pair<std::string, std::string>> headers;
   // When set, the connection is closed after this response (e.g. an unread request body).
   bool close = false;
@@ -23,6 +39,9 @@ struct Response {
     headers.emplace_back(std::move(name), std::move(value));
   }
   std::string_view header(std::string_view name) const;
+  std::uint64_t body_size() const {
+    return file ? file->length : shared_body ? shared_body->size() : body.size();
+  }
 };
 
 Response json_response(int status, const boost::json::value& body);

@@ -102,10 +102,10 @@ std::optional<Target> parse_target(std::string_view target) {
     t.segments.push_back(std::move(*decoded));
   }
   for (const auto& s : t.segments) {
-    t.path += '/';
-    t.path += s;
+    t.path.push_back('/');
+    t.path.append(s);
   }
-  if (t.path.empty()) t.path = "/";
+  if (t.path.empty()) t.path.push_back('/');
   return t;
 }
 

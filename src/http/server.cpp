@@ -3,6 +3,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -12,12 +13,17 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/sendfile.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <mutex>
 #include <unordered_set>
 
 #include "http/client_gone.hpp"
 #include "http/request_id.hpp"
 #include "support/api_error.hpp"
+#include "support/metrics.hpp"
 
 namespace volkrin::http {
 namespace asio = boost::asio;
@@ -147,6 +153,78 @@ asio::awaitable<void> write_early_error(beast::tcp_stream& stream, int status,
   stream.expires_after(options.write_idle_timeout);
   beast::error_code ec;
   co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+}
+
+// Sends `length` bytes of `fd` from `offset` with sendfile(2), waiting for the socket to
+// drain when it is full; false when the client stalls past the write timeout or leaves.
+asio::awaitable<bool> send_file(tcp::socket& socket, int fd, std::uint64_t offset,
+                                std::uint64_t length, std::chrono::seconds idle_timeout) {
+  using namespace asio::experimental::awaitable_operators;
+  beast::error_code ec;
+  socket.native_non_blocking(true, ec);
+  if (ec) co_return false;
+  auto position = static_cast<off_t>(offset);
+  std::uint64_t remaining = length;
+  asio::steady_timer timer(socket.get_executor());
+  while (remaining > 0) {
+    const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, 4u << 20));
+    const ssize_t sent = ::sendfile(socket.native_handle(), fd, &position, chunk);
+    if (sent > 0) {
+      remaining -= static_cast<std::uint64_t>(sent);
+      metrics().stream_bytes.inc(static_cast<std::uint64_t>(sent));
+      continue;
+    }
+    if (sent == 0) co_return false;  // the file shrank underneath us
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
+    timer.expires_after(idle_timeout);
+    auto ready = co_await (socket.async_wait(tcp::socket::wait_write,
+                                             asio::redirect_error(use_awaitable, ec)) ||
+                           timer.async_wait(asio::redirect_error(use_awaitable, ec)));
+    if (ready.index() == 1 || ec) co_return false;
+  }
+  co_return true;
+}
+
+// Writes the answer to one request; false when the connection cannot go on.
+asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& response, bool head,
+                                     unsigned version, bool keep_alive,
+                                     const ServerOptions& options) {
+  beast::error_code ec;
+  const auto status = static_cast<bhttp::status>(response.status);
+  const bool no_body = response.status == 204 || response.status == 304;
+  stream.expires_after(options.write_idle_timeout);
+
+  if (head || no_body || response.file) {
+    // Header only; a file body follows through sendfile.
+    bhttp::response<bhttp::empty_body> msg{status, version};
+    fill_fields(msg, response);
+    msg.keep_alive(keep_alive);
+    if (!no_body) msg.content_length(response.body_size());
+    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    if (head || no_body || !response.file) co_return true;
+    stream.expires_never();
+    co_return co_await send_file(stream.socket(), response.file->file->fd(),
+                                 response.file->offset, response.file->length,
+                                 options.write_idle_timeout);
+  }
+  if (response.shared_body) {
+    bhttp::response<bhttp::span_body<const char>> msg{status, version};
+    fill_fields(msg, response);
+    msg.keep_alive(keep_alive);
+    msg.body() = {response.shared_body->data(), response.shared_body->size()};
+    msg.prepare_payload();
+    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+    co_return !ec;
+  }
+  bhttp::response<bhttp::string_body> msg{status, version};
+  fill_fields(msg, response);
+  msg.keep_alive(keep_alive);
+  msg.body() = std::move(response.body);
+  msg.prepare_payload();
+  co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+  co_return !ec;
 }
 
 // After answering a request whose body was not read, give the client a moment to receive
@@ -315,23 +393,9 @@ asio::awaitable<bool> Server::State::serve_one(beast::tcp_stream& stream,
     keep_alive = keep_alive && !shutting_down;
   }
 
-  stream.expires_after(options.write_idle_timeout);
-  const auto status = static_cast<bhttp::status>(response.status);
-  if (request.method == "HEAD" || response.status == 204 || response.status == 304) {
-    bhttp::response<bhttp::empty_body> msg{status, request.version()};
-    fill_fields(msg, response);
-    msg.keep_alive(keep_alive);
-    if (response.status != 204 && response.status != 304) msg.content_length(response.body.size());
-    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
-  } else {
-    bhttp::response<bhttp::string_body> msg{status, request.version()};
-    fill_fields(msg, response);
-    msg.keep_alive(keep_alive);
-    msg.body() = std::move(response.body);
-    msg.prepare_payload();
-    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
-  }
-  if (ec) co_return false;
+  const bool sent = co_await write_response(stream, response, request.method == "HEAD",
+                                            request.version(), keep_alive, options);
+  if (!sent) co_return false;
   if (!keep_alive && body_left) co_await lingering_close(stream);
   co_return keep_alive;
 }

@@ -247,19 +247,19 @@ std::pair<std::optional<HttpUrl>, std::string> parse_http_url(std::string_view t
     }
   }
 
-  std::optional<std::uint64_t> port;
+  std::string port_suffix;
   if (!port_part.empty()) {
-    port = parse_decimal(port_part);
+    const std::optional<std::uint64_t> port = parse_decimal(port_part);
     if (!port || *port < 1 || *port > 65535) {
       return {std::nullopt, "has an invalid port (expected 1..65535)"};
     }
     // Browsers leave the default port out of Origin; so does the normal form.
-    if ((scheme == "http" && *port == 80) || (scheme == "https" && *port == 443)) port.reset();
+    const bool default_port = (scheme == "http" && *port == 80) || (scheme == "https" && *port == 443);
+    if (!default_port) port_suffix = ":" + std::to_string(*port);
   }
 
   HttpUrl url;
-  url.origin = scheme + "://" + (bracketed ? "[" + host + "]" : host);
-  if (port) url.origin += ":" + std::to_string(*port);
+  url.origin = scheme + "://" + (bracketed ? "[" + host + "]" : host) + port_suffix;
   url.path_rest = std::string(rest);
   return {std::move(url), std::string{}};
 }
