@@ -89,6 +89,9 @@ class MultipartParser {
   // every call throws the same error.
   Event next();
 
+  // Bytes the internal buffer holds now (for checking the memory bound above).
+  std::size_t buffered_bytes() const noexcept { return buffer_.size(); }
+
  private:
   enum class State { preamble, boundary_line, headers, body, epilogue };
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <ostream>
@@ -57,7 +58,10 @@ Collected parse_pieces(const std::vector<std::string_view>& pieces,
           return out;
         }
         if (next_piece < pieces.size()) {
-          parser.feed(pieces[next_piece++]);
+          std::string_view piece = pieces[next_piece++];
+          parser.feed(piece);
+          EXPECT_LE(parser.buffered_bytes(),
+                    piece.size() + std::max(boundary.size() + 3, limits.max_part_header_bytes));
         } else {
           parser.finish();
           finished = true;
@@ -377,6 +381,42 @@ TEST(MultipartParser, HeldBackLookaheadNeverExceedsTheDelimiterLength) {
   EXPECT_EQ(ev.data.size(), data.size());
   EXPECT_LE(partial.size(), kBoundary.size() + 4);
   EXPECT_EQ(parser.next().kind, Kind::need_more);
+}
+
+TEST(MultipartParser, BufferStaysBoundedWhateverTheBodySize) {
+  // 32 MiB of file data in 64 KiB feeds, with a delimiter prefix across every feed boundary.
+  MultipartParser parser{std::string(kBoundary)};
+  const std::size_t bound_extra = std::max(kBoundary.size() + 3, std::size_t{16} * 1024);
+  std::string chunk(std::size_t{64} * 1024, 'a');
+  chunk.replace(chunk.size() - 5, 5, "\r\n--b");
+  std::size_t data_seen = 0;
+  std::size_t max_buffered = 0;
+  auto drain = [&] {
+    for (;;) {
+      auto ev = parser.next();
+      if (ev.kind == Kind::need_more || ev.kind == Kind::done) return ev.kind;
+      if (ev.kind == Kind::part_data) data_seen += ev.data.size();
+    }
+  };
+  auto feed = [&](std::string_view bytes) {
+    parser.feed(bytes);
+    max_buffered = std::max(max_buffered, parser.buffered_bytes());
+    EXPECT_LE(parser.buffered_bytes(), bytes.size() + bound_extra);
+  };
+  feed("--" + std::string(kBoundary) +
+       "\r\nContent-Disposition: form-data; name=file; filename=big.bin\r\n\r\n");
+  ASSERT_EQ(drain(), Kind::need_more);
+  const std::size_t feeds = 512;
+  for (std::size_t i = 0; i < feeds; ++i) {
+    feed(chunk);
+    ASSERT_EQ(drain(), Kind::need_more);
+    // Everything but the possible delimiter start "\r\n--b" has been handed out.
+    EXPECT_EQ(data_seen, (i + 1) * chunk.size() - 5);
+  }
+  feed("\r\n--" + std::string(kBoundary) + "--\r\n");
+  EXPECT_EQ(drain(), Kind::done);
+  EXPECT_EQ(data_seen, feeds * chunk.size());
+  EXPECT_LE(max_buffered, chunk.size() + 5);
 }
 
 TEST(MultipartParser, BytesFedAfterDoneAreIgnored) {
