@@ -23,13 +23,14 @@ struct FileSlice {
   std::uint64_t length = 0;
 };
 
-// The body is one of: `body`; `shared_body` (bytes owned elsewhere, e.g. a cache entry,
-// written without copying); or `file`. Only one is set.
+// The body is one of: `body`; the bytes of `shared_body` from `shared_offset` on (owned
+// elsewhere, e.g. by a cache entry, and written without copying); or `file`.
 struct Response {
   int status = 200;
   std::string content_type{kJsonType};
   std::string body;
   std::shared_ptr<const std::string> shared_body;
+  std::size_t shared_offset = 0;
   std::optional<FileSlice> file;
   std::vector<std::pair<std::string, std::string>> headers;
   // When set, the connection is closed after this response (e.g. an unread request body).
@@ -40,7 +41,7 @@ struct Response {
   }
   std::string_view header(std::string_view name) const;
   std::uint64_t body_size() const {
-    return file ? file->length : shared_body ? shared_body->size() : body.size();
+    return file ? file->length : shared_body ? shared_body->size() - shared_offset : body.size();
   }
 };
 

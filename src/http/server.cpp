@@ -213,7 +213,8 @@ asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& respon
     bhttp::response<bhttp::span_body<const char>> msg{status, version};
     fill_fields(msg, response);
     msg.keep_alive(keep_alive);
-    msg.body() = {response.shared_body->data(), response.shared_body->size()};
+    msg.body() = {response.shared_body->data() + response.shared_offset,
+                  response.shared_body->size() - response.shared_offset};
     msg.prepare_payload();
     co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
     co_return !ec;

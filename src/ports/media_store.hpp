@@ -62,6 +62,7 @@ class MediaStore {
   virtual std::unique_ptr<OpenedObject> open(std::string_view key) = 0;
   // A URL that fetches the object until `expires_at` (Unix seconds). Local adapter:
   // "/media/<key>?expires=<unix>&sig=<hex HMAC>", relative to this server.
+  // Pure computation (no I/O): the one call that may run on an I/O thread.
   virtual std::string presign_get(std::string_view key, std::int64_t expires_at) = 0;
   // Throws when the store cannot be used (readiness).
   virtual void ping() = 0;

@@ -1,0 +1,50 @@
+// Track → JSON.
+#include "service/track_json.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "support/time_format.hpp"
+
+namespace volkrin {
+namespace {
+
+boost::json::value optional_number(const std::optional<std::int64_t>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+}  // namespace
+
+boost::json::object track_json(const TrackRecord& t, std::string_view base_url) {
+  const std::string prefix = std::string(base_url) + "/api/tracks/" + t.id;
+  boost::json::object o;
+  o["_id"] = t.id;
+  o["title"] = t.title;
+  o["artist"] = t.artist;
+  o["fileKey"] = t.file_key;
+  o["audioUrl"] = prefix + "/audio";
+  o["thumbnailUrl"] = prefix + "/thumbnail";
+  if (t.uploader) {
+    o["uploadedBy"] = boost::json::object{
+        {"_id", t.uploader->id}, {"email", t.uploader->email}, {"role", t.uploader->role}};
+  } else {
+    o["uploadedBy"] = nullptr;
+  }
+  o["durationMs"] = optional_number(t.duration_ms);
+  o["bitrate"] = optional_number(t.bitrate_kbps);
+  o["sampleRate"] = optional_number(t.sample_rate);
+  o["channels"] = optional_number(t.channels);
+  o["format"] = t.format.empty() ? boost::json::value(nullptr) : boost::json::value(t.format);
+  o["createdAt"] = iso8601_ms(t.created_at_ms);
+  o["updatedAt"] = iso8601_ms(t.updated_at_ms);
+  return o;
+}
+
+std::string tracks_json_array(const std::vector<TrackRecord>& tracks, std::string_view base_url) {
+  boost::json::array list;
+  list.reserve(tracks.size());
+  for (const auto& t : tracks) list.emplace_back(track_json(t, base_url));
+  return boost::json::serialize(list);
+}
+
+}  // namespace volkrin

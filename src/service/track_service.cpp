@@ -1,0 +1,101 @@
+// Track rules; see track_service.hpp.
+#include "service/track_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "service/track_json.hpp"
+#include "support/api_error.hpp"
+#include "support/crypto.hpp"
+#include "support/metrics.hpp"
+#include "support/object_id.hpp"
+#include "support/time_format.hpp"
+#include "support/worker_pool.hpp"
+
+namespace volkrin {
+
+using boost::asio::awaitable;
+
+TrackService::TrackService(MetadataStore& store, MediaStore& media, Cache& cache,
+                           TrackSettings settings)
+    : store_(store), media_(media), cache_(cache), settings_(std::move(settings)) {}
+
+awaitable<TrackListBody> TrackService::list_all() {
+  if (auto entry = co_await cache_.get(kListKey)) {
+    const auto newline = entry->find('\n');
+    if (newline != std::string::npos) {
+      metrics().cache_hits.inc();
+      co_return TrackListBody{std::move(entry), newline + 1};
+    }
+  }
+  metrics().cache_misses.inc();
+  const std::uint64_t generation = list_generation_.load();
+  auto entry = co_await offload([this] {
+    const std::string json = tracks_json_array(store_.list_tracks({}), settings_.public_base_url);
+    const std::string etag = "\"" + crypto::hex_encode(crypto::sha256(json).substr(0, 12)) + "\"";
+    return std::make_shared<const std::string>(etag + "\n" + json);
+  });
+  if (generation == list_generation_.load()) co_await cache_.set(kListKey, entry, kListTtl);
+  const auto newline = entry->find('\n');
+  co_return TrackListBody{std::move(entry), newline + 1};
+}
+
+awaitable<std::string> TrackService::list_page(TrackQuery query) {
+  co_return co_await offload([this, query = std::move(query)] {
+    return tracks_json_array(store_.list_tracks(query), settings_.public_base_url);
+  });
+}
+
+awaitable<TrackRecord> TrackService::find(std::string_view id) {
+  if (!is_object_id(id)) throw ApiError(404, "Track not found");
+  std::string key(id);
+  auto track = co_await offload([this, &key] { return store_.find_track(key); });
+  if (!track) throw ApiError(404, "Track not found");
+  co_return std::move(*track);
+}
+
+std::string TrackService::signed_url(std::string_view key, std::string_view origin) const {
+  std::string url = media_.presign_get(key, now_seconds() + kUrlLifetimeSeconds);
+  if (!url.empty() && url.front() == '/') {
+    url.insert(0, settings_.public_base_url.empty() ? std::string(origin)
+                                                    : settings_.public_base_url);
+  }
+  return url;
+}
+
+std::unique_ptr<TrackUpload> TrackService::start_upload(Uploader uploader) {
+  return std::make_unique<TrackUpload>(media_, store_, settings_.limits, std::move(uploader));
+}
+
+awaitable<void> TrackService::uploaded() {
+  metrics().track_uploads.inc();
+  co_await invalidate_list();
+}
+
+awaitable<void> TrackService::invalidate_list() {
+  list_generation_.fetch_add(1);
+  co_await cache_.remove(kListKey);
+}
+
+awaitable<void> TrackService::remove(std::string_view id) {
+  if (!is_object_id(id)) throw ApiError(404, "Track not found");
+  std::string key(id);
+  auto deleted = co_await offload([this, &key] { return store_.delete_track(key); });
+  if (!deleted) throw ApiError(404, "Track not found");
+  metrics().track_deletions.inc();
+  co_await invalidate_list();
+  // The row is gone, so no one can reach the objects any more; failing to remove them
+  // leaves orphans (logged and counted), never a track without media.
+  co_await offload([this, &deleted] {
+    for (const std::string& object : {deleted->file_key, deleted->thumbnail_key}) {
+      try {
+        media_.remove(object);
+      } catch (const std::exception& e) {
+        spdlog::error("track {} deleted but its object {} remains: {}", deleted->id, object,
+                      e.what());
+        metrics().backend_error(Backend::storage);
+      }
+    }
+  });
+}
+
+}  // namespace volkrin

@@ -1,0 +1,72 @@
+// The rules of tracks: the cached list, pages and search, lookups, signed URLs, delete.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ports/cache.hpp"
+#include "ports/media_store.hpp"
+#include "ports/metadata_store.hpp"
+#include "service/track_upload.hpp"
+
+namespace volkrin {
+
+struct TrackSettings {
+  std::string public_base_url;  // "" or an absolute URL without trailing '/'
+  UploadLimits limits;
+};
+
+// The serialized list as the cache keeps it: JSON bytes and their ETag.
+struct TrackListBody {
+  std::shared_ptr<const std::string> entry;  // "<etag>\n<json>"
+  std::size_t json_offset = 0;
+  std::string_view etag() const { return std::string_view(*entry).substr(0, json_offset - 1); }
+};
+
+class TrackService {
+ public:
+  static constexpr std::string_view kListKey = "tracks:all";
+  static constexpr std::chrono::seconds kListTtl{600};
+  static constexpr std::int64_t kUrlLifetimeSeconds = 300;
+
+  TrackService(MetadataStore& store, MediaStore& media, Cache& cache, TrackSettings settings);
+
+  // Every track, newest first, from the cache when it holds the list (counted as a hit or
+  // a miss); a miss reads the database off the I/O thread and fills the cache.
+  boost::asio::awaitable<TrackListBody> list_all();
+  // A page or a search, straight from the database: JSON array bytes.
+  boost::asio::awaitable<std::string> list_page(TrackQuery query);
+
+  // Throws ApiError(404, "Track not found") for unknown or malformed ids.
+  boost::asio::awaitable<TrackRecord> find(std::string_view id);
+
+  // A URL valid for kUrlLifetimeSeconds from now: a fresh one every time, so it never has
+  // less than that left when handed out. `origin` ("http://host:port") makes a local
+  // (relative) URL absolute when no PUBLIC_BASE_URL is configured.
+  std::string signed_url(std::string_view key, std::string_view origin) const;
+
+  std::unique_ptr<TrackUpload> start_upload(Uploader uploader);
+  // After TrackUpload::finish(): counts it and drops the cached list.
+  boost::asio::awaitable<void> uploaded();
+
+  // Row first, then both objects; drops the cached list. 404 when there is no such track.
+  boost::asio::awaitable<void> remove(std::string_view id);
+
+  boost::asio::awaitable<void> invalidate_list();
+
+  const TrackSettings& settings() const { return settings_; }
+
+ private:
+  MetadataStore& store_;
+  MediaStore& media_;
+  Cache& cache_;
+  TrackSettings settings_;
+  // Bumped by every invalidation: a list built from a read that started before the bump
+  // is not put in the cache, so a slow reader cannot bring back a deleted track.
+  std::atomic<std::uint64_t> list_generation_{0};
+};
+
+}  // namespace volkrin

@@ -1,0 +1,152 @@
+// The upload pipeline of one track; see track_upload.hpp.
+#include "service/track_upload.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "media/storage_key.hpp"
+#include "support/api_error.hpp"
+#include "support/metrics.hpp"
+#include "support/object_id.hpp"
+#include "support/time_format.hpp"
+
+namespace volkrin {
+namespace {
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+std::string mib(std::uint64_t bytes) {
+  if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+TrackUpload::TrackUpload(MediaStore& media, MetadataStore& store, UploadLimits limits,
+                         Uploader uploader)
+    : media_(media), store_(store), limits_(limits), uploader_(std::move(uploader)) {}
+
+TrackUpload::~TrackUpload() { discard(); }
+
+std::uint64_t TrackUpload::limit(UploadFile which) const {
+  return which == UploadFile::audio ? limits_.max_audio_bytes : limits_.max_thumbnail_bytes;
+}
+
+void TrackUpload::set_field(std::string_view name, std::string value) {
+  if (name == "title") title_ = trimmed(value);
+  if (name == "artist") artist_ = trimmed(value);
+}
+
+void TrackUpload::begin_file(UploadFile which, std::string_view client_filename) {
+  File& f = file(which);
+  if (f.upload || f.committed) {
+    throw ApiError(400, which == UploadFile::audio ? "Only one audio file per upload"
+                                                   : "Only one thumbnail per upload");
+  }
+  f.key = new_storage_key(which == UploadFile::audio ? "audio" : "thumbnails", client_filename);
+  f.upload = media_.begin_upload(f.key);
+}
+
+void TrackUpload::check_format(UploadFile which) {
+  File& f = file(which);
+  if (which == UploadFile::audio) {
+    f.audio_format = sniff_audio(f.head);
+    if (!f.audio_format) {
+      throw ApiError(415, "The audio file must be MP3, M4A/AAC, OGG/Opus, FLAC or WAV audio");
+    }
+  } else if (!sniff_image(f.head)) {
+    throw ApiError(415, "The thumbnail must be a JPEG, PNG, WebP or GIF image");
+  }
+  f.checked = true;
+  f.upload->write(f.head);
+  f.head.clear();
+  f.head.shrink_to_fit();
+}
+
+void TrackUpload::write(UploadFile which, std::string_view bytes) {
+  File& f = file(which);
+  const std::uint64_t so_far = f.upload->size() + f.head.size();
+  if (so_far + bytes.size() > limit(which)) {
+    throw ApiError(413, std::string(which == UploadFile::audio ? "The audio file" : "The thumbnail") +
+                            " is larger than the limit of " + mib(limit(which)));
+  }
+  metrics().upload_bytes.inc(bytes.size());
+  if (f.checked) {
+    f.upload->write(bytes);
+    return;
+  }
+  const std::size_t wanted = kSniffBytes - f.head.size();
+  f.head.append(bytes.substr(0, wanted));
+  if (f.head.size() < kSniffBytes) return;
+  check_format(which);
+  if (bytes.size() > wanted) f.upload->write(bytes.substr(wanted));
+}
+
+void TrackUpload::end_file(UploadFile which) {
+  File& f = file(which);
+  if (!f.checked) check_format(which);
+  f.ended = true;
+}
+
+TrackRecord TrackUpload::finish() {
+  if (title_.empty() || !audio_.ended || !thumbnail_.ended) {
+    throw ApiError(400, "Title, audio, and thumbnail are required");
+  }
+  const auto path = audio_.upload->staged_path();
+  std::optional<AudioFacts> facts;
+  if (path) facts = probe_audio(*path, *audio_.audio_format);
+  if (!facts) {
+    throw ApiError(415, "The audio file could not be read as " +
+                            std::string(to_string(*audio_.audio_format)) + " audio");
+  }
+
+  TrackRecord track;
+  track.id = new_object_id();
+  track.title = title_;
+  track.artist = artist_;
+  track.file_key = audio_.key;
+  track.thumbnail_key = thumbnail_.key;
+  track.uploaded_by = uploader_.id;
+  track.uploader = uploader_;
+  track.duration_ms = facts->duration_ms;
+  track.bitrate_kbps = facts->bitrate_kbps;
+  track.sample_rate = facts->sample_rate;
+  track.channels = facts->channels;
+  track.format = std::string(to_string(facts->format));
+  track.created_at_ms = track.updated_at_ms = now_ms();
+
+  audio_.upload->commit();
+  audio_.committed = true;
+  thumbnail_.upload->commit();
+  thumbnail_.committed = true;
+  store_.insert_track(track);
+  inserted_ = true;
+  return track;
+}
+
+void TrackUpload::discard() noexcept {
+  if (inserted_) return;
+  for (File* f : {&audio_, &thumbnail_}) {
+    try {
+      if (f->committed) {
+        media_.remove(f->key);
+        f->committed = false;
+      } else if (f->upload) {
+        f->upload->abort();
+      }
+      f->upload.reset();
+    } catch (const std::exception& e) {
+      spdlog::error("could not remove {} of a failed upload: {}", f->key, e.what());
+      metrics().backend_error(Backend::storage);
+    }
+  }
+}
+
+}  // namespace volkrin

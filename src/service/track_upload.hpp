@@ -1,0 +1,72 @@
+// One track upload in progress: files stream into the media store as they arrive, are
+// checked by their bytes, and become a track only when everything is in place.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "media/audio_probe.hpp"
+#include "media/content_sniff.hpp"
+#include "ports/media_store.hpp"
+#include "ports/metadata_store.hpp"
+
+namespace volkrin {
+
+struct UploadLimits {
+  std::uint64_t max_audio_bytes = 200ull << 20;
+  std::uint64_t max_thumbnail_bytes = 5ull << 20;
+};
+
+enum class UploadFile { audio, thumbnail };
+
+// All-or-nothing: objects are written under fresh keys first and the row last; anything
+// that stops short (a failed check, a client that leaves, a full disk) ends in discard(),
+// which removes every object this upload wrote. Methods block (file I/O, probing): call
+// them through offload(). Failures the client should see are ApiError (400, 413, 415).
+class TrackUpload {
+ public:
+  TrackUpload(MediaStore& media, MetadataStore& store, UploadLimits limits, Uploader uploader);
+  ~TrackUpload();  // discards, as a last resort
+  TrackUpload(const TrackUpload&) = delete;
+  TrackUpload& operator=(const TrackUpload&) = delete;
+
+  void set_field(std::string_view name, std::string value);  // "title", "artist"; others ignored
+  void begin_file(UploadFile which, std::string_view client_filename);
+  void write(UploadFile which, std::string_view bytes);
+  void end_file(UploadFile which);
+
+  // Checks that title, audio and thumbnail are there, reads the audio's facts, commits both
+  // objects and inserts the row. Returns the new track with its uploader.
+  TrackRecord finish();
+
+  // Removes everything written so far. Never throws; safe to call twice.
+  void discard() noexcept;
+
+ private:
+  struct File {
+    std::string key;
+    std::unique_ptr<MediaUpload> upload;
+    std::string head;  // the first bytes, held back until the format is known
+    bool checked = false;
+    bool ended = false;
+    bool committed = false;
+    std::optional<AudioFormat> audio_format;
+  };
+
+  File& file(UploadFile which) { return which == UploadFile::audio ? audio_ : thumbnail_; }
+  std::uint64_t limit(UploadFile which) const;
+  void check_format(UploadFile which);
+
+  MediaStore& media_;
+  MetadataStore& store_;
+  UploadLimits limits_;
+  Uploader uploader_;
+  std::string title_, artist_;
+  File audio_, thumbnail_;
+  bool inserted_ = false;
+};
+
+}  // namespace volkrin
