@@ -1,6 +1,7 @@
 // Password hashing: Argon2id (libsodium) for new hashes, bcrypt verification for imports.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 

@@ -12,12 +12,13 @@ namespace volkrin::crypto {
 std::string sha256(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
-// Lower-case hex.
+// Lower-case hex. Decoding also accepts upper case; odd lengths and other characters fail.
 std::string hex_encode(std::string_view bytes);
 std::optional<std::string> hex_decode(std::string_view text);
 
 // RFC 4648 section 5 alphabet, without padding. Decoding accepts unpadded input only and
-// rejects any character outside the alphabet and impossible lengths.
+// rejects any character outside the alphabet, impossible lengths and non-zero unused bits
+// in the last character (so each byte string has exactly one accepted encoding).
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 

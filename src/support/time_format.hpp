@@ -11,6 +11,8 @@ namespace volkrin {
 std::int64_t now_ms();       // milliseconds since the Unix epoch (system clock)
 std::int64_t now_seconds();  // seconds since the Unix epoch
 
+// The formatters cover the years 0000-9999 and throw std::out_of_range outside them.
+
 // "2025-09-01T10:20:30.123Z" (UTC, always milliseconds).
 std::string iso8601_ms(std::int64_t epoch_ms);
 // Parses the form above, and also without fraction or with an explicit +00:00 offset.
@@ -20,6 +22,7 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text);
 std::string clf_date(std::int64_t epoch_ms);
 // RFC 7231 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" (Last-Modified, Date).
 std::string http_date(std::int64_t epoch_seconds);
+// Also accepts the obsolete RFC 850 and asctime forms, as RFC 7231 asks of recipients.
 std::optional<std::int64_t> parse_http_date(std::string_view text);
 
 }  // namespace volkrin

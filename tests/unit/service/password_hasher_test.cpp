@@ -1,0 +1,131 @@
+// Unit tests for Argon2id password hashing and bcrypt verification of imported hashes.
+#include "service/password_hasher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace volkrin {
+namespace {
+
+// Made with Python's crypt module (libxcrypt): crypt.crypt("correct horse",
+// crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)).
+constexpr std::string_view kBcrypt2b =
+    "$2b$04$0jcg2uB0aIOGcChfPpStY.5ZTP2AC1GWTUTm8XI30zqjVdxef9YSa";
+// Another such hash with "$2b$" changed to "$2a$", as bcryptjs writes them; for ASCII
+// passwords under 72 bytes both variants compute the same value (checked with crypt_r).
+constexpr std::string_view kBcrypt2a =
+    "$2a$04$6T963QO880NJi5A7xHWuKuDzH9E/twr0mdxGtodFrUKYXkiDJ471a";
+constexpr std::string_view kBcrypt2y =
+    "$2y$04$6T963QO880NJi5A7xHWuKuDzH9E/twr0mdxGtodFrUKYXkiDJ471a";
+// crypt.crypt("battery staple", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)): cost 10,
+// the bcryptjs default.
+constexpr std::string_view kBcryptCost10 =
+    "$2b$10$14/jraz.JD1aVTII0qlHU.MCif/jc37qK129Btx4bT9v06fMBCfOK";
+// Published jBCrypt test vector for "abc".
+constexpr std::string_view kJbcryptAbc =
+    "$2a$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i";
+
+const PasswordHasher& min_hasher() {
+  static const PasswordHasher hasher(HashCost::min);
+  return hasher;
+}
+
+TEST(PasswordHasher, hash_then_verify_succeeds_with_min_cost) {
+  const std::string hash = min_hasher().hash("correct horse battery staple");
+  const auto v = min_hasher().verify("correct horse battery staple", hash);
+  EXPECT_TRUE(v.ok);
+  EXPECT_FALSE(v.needs_rehash);
+}
+
+TEST(PasswordHasher, wrong_password_does_not_verify) {
+  const std::string hash = min_hasher().hash("correct horse battery staple");
+  EXPECT_FALSE(min_hasher().verify("correct horse battery stapl", hash).ok);
+  EXPECT_FALSE(min_hasher().verify("", hash).ok);
+  EXPECT_FALSE(min_hasher().verify("Correct horse battery staple", hash).ok);
+}
+
+TEST(PasswordHasher, hash_is_argon2id_string) {
+  const std::string hash = min_hasher().hash("pw");
+  EXPECT_EQ(hash.rfind("$argon2id$v=19$", 0), 0u) << hash;
+}
+
+TEST(PasswordHasher, hashes_of_same_password_differ_by_salt) {
+  EXPECT_NE(min_hasher().hash("pw"), min_hasher().hash("pw"));
+}
+
+TEST(PasswordHasher, empty_password_and_nul_bytes_are_hashed_as_bytes) {
+  const std::string empty = min_hasher().hash("");
+  EXPECT_TRUE(min_hasher().verify("", empty).ok);
+  const std::string with_nul("ab\0cd", 5);
+  const std::string hash = min_hasher().hash(with_nul);
+  EXPECT_TRUE(min_hasher().verify(with_nul, hash).ok);
+  EXPECT_FALSE(min_hasher().verify("ab", hash).ok);
+}
+
+TEST(PasswordHasher, min_cost_hash_needs_rehash_under_interactive) {
+  const std::string hash = min_hasher().hash("pw");
+  const PasswordHasher interactive(HashCost::interactive);
+  const auto v = interactive.verify("pw", hash);
+  EXPECT_TRUE(v.ok);
+  EXPECT_TRUE(v.needs_rehash);
+}
+
+TEST(PasswordHasher, bcrypt_2b_verifies_and_needs_rehash) {
+  const auto v = min_hasher().verify("correct horse", kBcrypt2b);
+  EXPECT_TRUE(v.ok);
+  EXPECT_TRUE(v.needs_rehash);
+}
+
+TEST(PasswordHasher, bcrypt_2a_verifies_and_needs_rehash) {
+  const auto v = min_hasher().verify("correct horse", kBcrypt2a);
+  EXPECT_TRUE(v.ok);
+  EXPECT_TRUE(v.needs_rehash);
+  EXPECT_TRUE(min_hasher().verify("abc", kJbcryptAbc).ok);
+}
+
+TEST(PasswordHasher, bcrypt_2y_and_cost_10_verify) {
+  EXPECT_TRUE(min_hasher().verify("correct horse", kBcrypt2y).ok);
+  EXPECT_TRUE(min_hasher().verify("battery staple", kBcryptCost10).ok);
+}
+
+TEST(PasswordHasher, bcrypt_wrong_password_does_not_verify) {
+  for (const auto hash : {kBcrypt2a, kBcrypt2b, kBcrypt2y, kBcryptCost10, kJbcryptAbc}) {
+    const auto v = min_hasher().verify("wrong horse", hash);
+    EXPECT_FALSE(v.ok) << hash;
+    EXPECT_FALSE(v.needs_rehash) << hash;
+  }
+  EXPECT_FALSE(min_hasher().verify("", kBcrypt2b).ok);
+  EXPECT_FALSE(min_hasher().verify("correct horse ", kBcrypt2b).ok);
+}
+
+TEST(PasswordHasher, bcrypt_never_matches_password_with_nul_byte) {
+  EXPECT_FALSE(min_hasher().verify(std::string("correct horse\0extra", 19), kBcrypt2b).ok);
+  EXPECT_FALSE(min_hasher().verify(std::string("\0", 1), kBcrypt2b).ok);
+}
+
+TEST(PasswordHasher, malformed_hashes_never_verify) {
+  const std::string argon = min_hasher().hash("pw");
+  const std::string bcrypt(kBcrypt2b);
+  for (const std::string& hash :
+       {std::string(""), std::string("$2b$"), std::string("garbage"), std::string("$argon2id$bad"),
+        std::string("$argon2id$"), std::string("$2a$04$"), std::string("$2b$99$abc"),
+        std::string("$2x$04$0jcg2uB0aIOGcChfPpStY.5ZTP2AC1GWTUTm8XI30zqjVdxef9YSa"),
+        bcrypt.substr(0, bcrypt.size() - 1), bcrypt + "x", argon.substr(0, argon.size() - 2),
+        argon + std::string(200, 'a'), std::string("$argon2i$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"),
+        std::string("pw"), std::string("$1$salt$hash"), std::string("*0"), std::string("\0$2b$", 5),
+        bcrypt + std::string("\0", 1), argon + std::string("\0", 1)}) {
+    const auto v = min_hasher().verify("pw", hash);
+    EXPECT_FALSE(v.ok) << hash;
+    EXPECT_FALSE(v.needs_rehash) << hash;
+  }
+}
+
+TEST(PasswordHasher, verify_dummy_runs_without_a_real_hash) {
+  min_hasher().verify_dummy("anything");
+  min_hasher().verify_dummy("");
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace volkrin
