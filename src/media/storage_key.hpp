@@ -8,7 +8,8 @@ namespace volkrin {
 
 // A client file name reduced to something harmless: no path separators, no "..", no
 // control characters, whitespace runs become one '_', at most 100 bytes (valid UTF-8 kept
-// whole), never empty ("file").
+// whole), never empty ("file"). Invalid UTF-8, leading dots and ASCII punctuation other than
+// "._-" are dropped as well, so that the result is always a safe key segment.
 std::string sanitize_filename(std::string_view name);
 
 // "<prefix>/<uuid v4>-<sanitized name>"; prefix is "audio" or "thumbnails".
