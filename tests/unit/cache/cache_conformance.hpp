@@ -169,6 +169,7 @@ TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
   constexpr int kRounds = 250;
   std::vector<int> mismatches(kThreads, 0);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([this, t, &mismatches] {
       auto work = [](volkrin::Cache& cache, int thread, int& bad) -> boost::asio::awaitable<void> {

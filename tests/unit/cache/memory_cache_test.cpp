@@ -236,6 +236,7 @@ TEST_F(MemoryCacheTest, HitSharesTheStoredBytesWithoutCopying) {
 TEST_F(MemoryCacheTest, BoundHoldsUnderConcurrentWriters) {
   MemoryCache cache(50 * kSmallCost);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&cache, t] {
       auto work = [](MemoryCache& target, int thread) -> boost::asio::awaitable<void> {
