@@ -65,9 +65,8 @@ std::string storage_error(int error) {
 
 // A key split into its directory segments and its file name.
 struct KeyPath {
-  std::string_view dir;                    // "" when the object sits directly under the root
-  std::vector<std::string_view> dirs;      // its segments: "audio"
-  std::vector<std::string_view> prefixes;  // the directories themselves: "audio", "audio/x"
+  std::vector<std::string_view> dirs;      // directory names: "audio", "x"
+  std::vector<std::string_view> prefixes;  // the directories' paths: "audio", "audio/x"
   std::string leaf;
 };
 
@@ -85,7 +84,6 @@ KeyPath checked_key(std::string_view key) {
     if (segment.size() > NAME_MAX) throw std::invalid_argument("media key segment too long");
     if (end == std::string_view::npos) {
       path.leaf = std::string(segment);
-      path.dir = key.substr(0, start == 0 ? 0 : start - 1);
       return path;
     }
     path.dirs.push_back(segment);
@@ -104,8 +102,9 @@ constexpr int kDirFlags = O_RDONLY | O_DIRECTORY;
 
 // The key's directory when it exists; invalid with errno set otherwise.
 UniqueFd open_key_dir(const Tree& tree, const KeyPath& path) {
-  if (path.dirs.empty()) return dup_fd(tree.root_fd.get());
-  return UniqueFd(open_beneath(tree.root_fd.get(), path.dir, kDirFlags, 0, tree.resolution));
+  if (path.prefixes.empty()) return dup_fd(tree.root_fd.get());
+  return UniqueFd(
+      open_beneath(tree.root_fd.get(), path.prefixes.back(), kDirFlags, 0, tree.resolution));
 }
 
 // One pass of make_key_dir; invalid with `error` set when a step failed.
@@ -231,6 +230,11 @@ class LocalMediaUpload final : public MediaUpload {
       const int error = place(dir.get(), path.leaf);
       if (error == 0) break;
       if (error == EEXIST) throw std::runtime_error("media object already exists: " + key_);
+      if (error == EXDEV) {
+        throw std::runtime_error("cannot commit media " + key_ +
+                                 ": its directory is on another file system than " +
+                                 std::string(LocalMediaStore::kIncomingDir));
+      }
       // ENOENT with the staged file still there: a remove() of the last object in the
       // directory pruned it between make_key_dir and the rename. Make it again.
       if (error == ENOENT && attempt < kPlacementAttempts && staged_file_exists()) continue;
@@ -304,7 +308,8 @@ LocalMediaStore::LocalMediaStore(std::filesystem::path root, std::string signing
     : signing_secret_(std::move(signing_secret)) {
   if (root.empty()) throw std::invalid_argument("the media root must not be empty");
   auto tree = std::make_shared<Tree>();
-  tree->root = std::filesystem::absolute(root).lexically_normal();
+  tree->root = std::move(root);
+  tree->root = std::filesystem::absolute(tree->root).lexically_normal();
   if (!tree->root.has_filename()) tree->root = tree->root.parent_path();
   tree->resolution = resolution;
   const std::string where = "media root " + tree->root.string();
@@ -385,13 +390,15 @@ bool LocalMediaStore::remove(std::string_view key) {
   // Prune directories this left empty, deepest first. Best effort: the object is gone
   // already, and ENOTEMPTY (or a concurrent upload's new file) simply stops the walk.
   for (std::size_t depth = path.dirs.size(); depth > 0; --depth) {
-    UniqueFd parent = depth == 1
-                          ? dup_fd(tree_->root_fd.get())
-                          : UniqueFd(open_beneath(tree_->root_fd.get(), path.prefixes[depth - 2],
-                                                  kDirFlags, 0, tree_->resolution));
-    if (!parent) break;
+    UniqueFd held;
+    int parent = tree_->root_fd.get();
+    if (depth > 1) {
+      held.reset(open_beneath(parent, path.prefixes[depth - 2], kDirFlags, 0, tree_->resolution));
+      if (!held) break;
+      parent = held.get();
+    }
     const std::string name(path.dirs[depth - 1]);
-    if (::unlinkat(parent.get(), name.c_str(), AT_REMOVEDIR) != 0) break;
+    if (::unlinkat(parent, name.c_str(), AT_REMOVEDIR) != 0) break;
   }
   return true;
 }

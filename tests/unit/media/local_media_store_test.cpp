@@ -1,5 +1,4 @@
-// LocalMediaStore: the shared MediaStore conformance suite plus the file-system specifics:
-// staging in .incoming, containment against symbolic links, modes, pruning, concurrency.
+// LocalMediaStore: the MediaStore conformance suite plus staging, containment and modes.
 #include "media/local_media_store.hpp"
 
 #include <fcntl.h>
@@ -351,8 +350,8 @@ TEST_F(LocalMediaStoreTest, WriteFailureNamesTheStorageProblemAndLeavesNothing) 
   auto upload = store().begin_upload(key);
   const auto staged = *upload->staged_path();
   {
-    const FileSizeLimit limit(64 * 1024);
-    EXPECT_THAT([&] { upload->write(std::string(100 * 1024, 'x')); },
+    const FileSizeLimit limit(rlim_t{64} * 1024);
+    EXPECT_THAT([&] { upload->write(std::string(std::size_t{100} * 1024, 'x')); },
                 ::testing::ThrowsMessage<std::runtime_error>(HasSubstr("too large")));
   }
   upload.reset();
@@ -396,6 +395,7 @@ TEST_F(LocalMediaStoreTest, ThousandUploadsFromEightThreadsAllLand) {
   constexpr unsigned kPerThread = 125;
   std::atomic<unsigned> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   MediaStore& shared = store();
   for (unsigned t = 0; t < kThreads; ++t) {
     threads.emplace_back([&shared, t, &failures] {
@@ -426,6 +426,7 @@ TEST_F(LocalMediaStoreTest, UploadsSurviveConcurrentRemovalsPruningTheirDirector
   constexpr unsigned kThreads = 4;
   std::atomic<unsigned> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   MediaStore& shared = store();
   for (unsigned t = 0; t < kThreads; ++t) {
     threads.emplace_back([&shared, t, &failures] {

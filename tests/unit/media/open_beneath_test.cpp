@@ -1,5 +1,4 @@
-// open_beneath: containment below a directory and refusal of symbolic links, for both the
-// openat2 resolution and the per-component walk used without it.
+// open_beneath: containment below a directory and refusal of symbolic links, both resolutions.
 #include "media/open_beneath.hpp"
 
 #include <fcntl.h>
