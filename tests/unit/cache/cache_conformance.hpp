@@ -1,0 +1,205 @@
+// Behaviour every Cache adapter must share, as a type-parameterized test suite.
+//
+// An adapter's test file defines a backend type and instantiates the suite with it:
+//
+//   struct MyBackend {
+//     std::unique_ptr<volkrin::Cache> open();  // a fresh, empty cache; nullptr skips
+//     void close();  // called after the cache is destroyed: drop what open() created
+//     void advance(std::chrono::seconds by);  // let the cache's time pass (fake clock or sleep)
+//   };
+//   INSTANTIATE_TYPED_TEST_SUITE_P(My, CacheConformance, ::testing::Types<MyBackend>);
+//
+// The suite stores a few kilobytes at most, so a cache bounded at 1 MiB or more never has
+// to evict during it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <concepts>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "ports/cache.hpp"
+
+namespace volkrin::test {
+
+template <typename B>
+concept CacheBackend = std::default_initializable<B> &&
+    requires(B backend, std::chrono::seconds by) {
+  { backend.open() } -> std::same_as<std::unique_ptr<Cache>>;
+  backend.close();
+  backend.advance(by);
+};
+
+// Runs one coroutine to completion on a private io_context; rethrows what it threw.
+template <typename T>
+T run_sync(boost::asio::awaitable<T> task) {
+  boost::asio::io_context io;
+  auto result = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
+  io.run();
+  return result.get();
+}
+
+inline std::shared_ptr<const std::string> bytes(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+// The value behind a hit, or "<miss>".
+inline std::string text_of(const std::shared_ptr<const std::string>& value) {
+  return value == nullptr ? std::string("<miss>") : *value;
+}
+
+}  // namespace volkrin::test
+
+template <volkrin::test::CacheBackend Backend>
+class CacheConformance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cache_ = backend_.open();
+    if (cache_ == nullptr) GTEST_SKIP() << "this backend is not available here";
+  }
+  void TearDown() override {
+    cache_.reset();
+    backend_.close();
+  }
+
+  volkrin::Cache& cache() { return *cache_; }
+  Backend& backend() { return backend_; }
+
+  std::string get(std::string_view key) {
+    return volkrin::test::text_of(volkrin::test::run_sync(cache_->get(key)));
+  }
+  void set(std::string_view key, std::string value,
+           std::chrono::seconds ttl = std::chrono::seconds(60)) {
+    volkrin::test::run_sync(cache_->set(key, volkrin::test::bytes(std::move(value)), ttl));
+  }
+  void remove(std::string_view key) { volkrin::test::run_sync(cache_->remove(key)); }
+
+ private:
+  Backend backend_;
+  std::unique_ptr<volkrin::Cache> cache_;
+};
+
+TYPED_TEST_SUITE_P(CacheConformance);
+
+TYPED_TEST_P(CacheConformance, UnknownKeyMisses) {
+  EXPECT_EQ(volkrin::test::run_sync(this->cache().get("never-set")), nullptr);
+}
+
+TYPED_TEST_P(CacheConformance, SetValueIsReturnedByGet) {
+  this->set("track:1", "payload");
+  EXPECT_EQ(this->get("track:1"), "payload");
+  EXPECT_EQ(this->get("track:1"), "payload") << "a hit must not consume the entry";
+}
+
+TYPED_TEST_P(CacheConformance, SetOverwritesThePreviousValue) {
+  this->set("k", "first");
+  this->set("k", "second, longer than the first");
+  EXPECT_EQ(this->get("k"), "second, longer than the first");
+  this->set("k", "3");
+  EXPECT_EQ(this->get("k"), "3");
+}
+
+TYPED_TEST_P(CacheConformance, RemovedKeyMisses) {
+  this->set("k", "v");
+  this->set("other", "kept");
+  this->remove("k");
+  EXPECT_EQ(this->get("k"), "<miss>");
+  EXPECT_EQ(this->get("other"), "kept");
+}
+
+TYPED_TEST_P(CacheConformance, RemovingAnUnknownKeyIsHarmless) {
+  EXPECT_NO_THROW(this->remove("never-set"));
+  this->set("k", "v");
+  this->remove("k");
+  EXPECT_NO_THROW(this->remove("k"));
+  EXPECT_EQ(this->get("k"), "<miss>");
+}
+
+TYPED_TEST_P(CacheConformance, KeysAreComparedExactly) {
+  this->set("list:page=1", "one");
+  this->set("list:page=10", "ten");
+  this->set("List:page=1", "upper");
+  EXPECT_EQ(this->get("list:page=1"), "one");
+  EXPECT_EQ(this->get("list:page=10"), "ten");
+  EXPECT_EQ(this->get("List:page=1"), "upper");
+  EXPECT_EQ(this->get("list:page="), "<miss>");
+}
+
+TYPED_TEST_P(CacheConformance, ValuesAreBinarySafe) {
+  const std::string binary("\0\x01\xff\r\n\0end", 9);
+  this->set("bin", binary);
+  EXPECT_EQ(this->get("bin"), binary);
+}
+
+TYPED_TEST_P(CacheConformance, EmptyValueIsAHitNotAMiss) {
+  this->set("empty", "");
+  const auto value = volkrin::test::run_sync(this->cache().get("empty"));
+  ASSERT_NE(value, nullptr);
+  EXPECT_EQ(*value, "");
+}
+
+TYPED_TEST_P(CacheConformance, EntryExpiresAfterItsTtl) {
+  this->set("short", "v", std::chrono::seconds(2));
+  this->set("long", "w", std::chrono::seconds(600));
+  this->backend().advance(std::chrono::seconds(1));
+  EXPECT_EQ(this->get("short"), "v");
+  this->backend().advance(std::chrono::seconds(2));
+  EXPECT_EQ(this->get("short"), "<miss>");
+  EXPECT_EQ(this->get("long"), "w");
+}
+
+TYPED_TEST_P(CacheConformance, OverwriteStartsANewTtl) {
+  this->set("k", "old", std::chrono::seconds(2));
+  this->backend().advance(std::chrono::seconds(1));
+  this->set("k", "new", std::chrono::seconds(4));
+  this->backend().advance(std::chrono::seconds(2));
+  EXPECT_EQ(this->get("k"), "new");
+}
+
+TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 250;
+  std::vector<int> mismatches(kThreads, 0);
+  std::vector<std::thread> threads;
+  threads.reserve(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t, &mismatches] {
+      auto work = [](volkrin::Cache& cache, int thread, int& bad) -> boost::asio::awaitable<void> {
+        for (int i = 0; i < kRounds; ++i) {
+          const std::string own = "t" + std::to_string(thread) + ":" + std::to_string(i % 16);
+          const std::string value = own + "=" + std::to_string(i);
+          co_await cache.set(own, volkrin::test::bytes(value), std::chrono::seconds(60));
+          co_await cache.set("shared", volkrin::test::bytes("from " + std::to_string(thread)),
+                             std::chrono::seconds(60));
+          if (volkrin::test::text_of(co_await cache.get(own)) != value) ++bad;
+          const auto shared = volkrin::test::text_of(co_await cache.get("shared"));
+          if (shared.rfind("from ", 0) != 0) ++bad;
+          if (i % 7 == 0) co_await cache.remove(own);
+        }
+      };
+      volkrin::test::run_sync(work(this->cache(), t, mismatches[t]));
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+  for (int t = 0; t < kThreads; ++t) {
+    // Round kRounds - 1 wrote slot (kRounds - 1) % 16 last and did not remove it.
+    const int last = kRounds - 1;
+    const std::string key = "t" + std::to_string(t) + ":" + std::to_string(last % 16);
+    EXPECT_EQ(this->get(key), key + "=" + std::to_string(last));
+  }
+}
+
+REGISTER_TYPED_TEST_SUITE_P(CacheConformance, UnknownKeyMisses, SetValueIsReturnedByGet,
+                            SetOverwritesThePreviousValue, RemovedKeyMisses,
+                            RemovingAnUnknownKeyIsHarmless, KeysAreComparedExactly,
+                            ValuesAreBinarySafe, EmptyValueIsAHitNotAMiss, EntryExpiresAfterItsTtl,
+                            OverwriteStartsANewTtl, ConcurrentSetAndGetFromFourThreads);

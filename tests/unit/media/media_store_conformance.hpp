@@ -1,0 +1,360 @@
+// Behaviour every MediaStore adapter must share, as a type-parameterized test suite.
+//
+// An adapter's test file defines a backend type and instantiates the suite with it:
+//
+//   struct MyBackend {
+//     // Whether open() hands out local descriptors (false: it always returns nullptr and
+//     // clients are sent to presign_get(); the read-back tests are skipped).
+//     static constexpr bool kOpensLocalFiles = true;
+//     std::unique_ptr<volkrin::MediaStore> open();  // a fresh, empty store; nullptr skips
+//     void close();  // called after the store is destroyed: drop what open() created
+//   };
+//   INSTANTIATE_TYPED_TEST_SUITE_P(My, MediaStoreConformance, ::testing::Types<MyBackend>);
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <concepts>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "ports/media_store.hpp"
+
+namespace volkrin::test {
+
+template <typename B>
+concept MediaStoreBackend = std::default_initializable<B> && requires(B backend) {
+  { backend.open() } -> std::same_as<std::unique_ptr<MediaStore>>;
+  backend.close();
+  { B::kOpensLocalFiles } -> std::convertible_to<bool>;
+};
+
+// "audio/<uuid-like>-<name>", a key the server could have made; n keeps keys apart.
+inline std::string media_key(unsigned n, std::string_view name = "song.mp3",
+                             std::string_view prefix = "audio") {
+  char uuid[40];
+  std::snprintf(uuid, sizeof uuid, "3f2b8c1e-9d4a-4e6b-8f1a-%012x", n);
+  return std::string(prefix) + "/" + uuid + "-" + std::string(name);
+}
+
+// Bytes that differ from position to position, so a misplaced chunk shows.
+inline std::string pattern_bytes(std::size_t size, unsigned seed = 0) {
+  std::string out(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[i] = static_cast<char>((i * 131 + seed * 7 + i / 251) & 0xff);
+  }
+  return out;
+}
+
+// Writes `bytes` in chunks of at most `chunk` and commits.
+inline void put_object(MediaStore& store, std::string_view key, std::string_view bytes,
+                       std::size_t chunk = 64 * 1024) {
+  auto upload = store.begin_upload(key);
+  for (std::size_t at = 0; at < bytes.size(); at += chunk) upload->write(bytes.substr(at, chunk));
+  upload->commit();
+}
+
+// Everything the descriptor holds, read with pread from offset 0.
+inline std::string pread_all(int fd) {
+  std::string out;
+  char buffer[16 * 1024];
+  off_t offset = 0;
+  while (true) {
+    const ssize_t got = ::pread(fd, buffer, sizeof buffer, offset);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "pread");
+    }
+    if (got == 0) return out;
+    out.append(buffer, static_cast<std::size_t>(got));
+    offset += got;
+  }
+}
+
+// Keys no adapter may accept: traversal, absolute, empty segments, empty.
+inline const std::vector<std::string>& unsafe_media_keys() {
+  static const std::vector<std::string> keys = {
+      "../x", "/etc/passwd", "audio/../../x", "a//b", "", "audio/./x", "audio\\x", "audio/x/",
+  };
+  return keys;
+}
+
+}  // namespace volkrin::test
+
+namespace volkrin {
+
+inline void PrintTo(const StoredObject& object, std::ostream* out) {
+  *out << "{size=" << object.size << " modified_ms=" << object.modified_ms
+       << " etag=" << object.etag << "}";
+}
+
+}  // namespace volkrin
+
+template <volkrin::test::MediaStoreBackend Backend>
+class MediaStoreConformance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = backend_.open();
+    if (store_ == nullptr) GTEST_SKIP() << "this backend is not available here";
+  }
+  void TearDown() override {
+    store_.reset();
+    backend_.close();
+  }
+
+  volkrin::MediaStore& store() { return *store_; }
+
+  // The object's bytes through open(), or nullopt when open() found nothing.
+  std::optional<std::string> read_back(std::string_view key) {
+    const auto opened = store_->open(key);
+    if (opened == nullptr) return std::nullopt;
+    return volkrin::test::pread_all(opened->fd());
+  }
+
+  void skip_unless_local_files() {
+    if (!Backend::kOpensLocalFiles) GTEST_SKIP() << "this backend does not open local files";
+  }
+
+ private:
+  Backend backend_;
+  std::unique_ptr<volkrin::MediaStore> store_;
+};
+
+TYPED_TEST_SUITE_P(MediaStoreConformance);
+
+TYPED_TEST_P(MediaStoreConformance, CommittedObjectHasItsSizeAndAQuotedEtag) {
+  const auto key = volkrin::test::media_key(1);
+  volkrin::test::put_object(this->store(), key, "hello, media");
+  const auto info = this->store().stat(key);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, 12u);
+  ASSERT_GE(info->etag.size(), 3u) << info->etag;
+  EXPECT_EQ(info->etag.front(), '"') << info->etag;
+  EXPECT_EQ(info->etag.back(), '"') << info->etag;
+  EXPECT_EQ(info->etag.find('"', 1), info->etag.size() - 1) << info->etag;
+  EXPECT_GT(info->modified_ms, 1'500'000'000'000) << "milliseconds since the epoch";
+}
+
+TYPED_TEST_P(MediaStoreConformance, OpenedObjectReadsBackTheSameBytes) {
+  this->skip_unless_local_files();
+  const auto key = volkrin::test::media_key(2);
+  const auto bytes = volkrin::test::pattern_bytes(200'000, 2);
+  volkrin::test::put_object(this->store(), key, bytes, 7'000);
+  const auto opened = this->store().open(key);
+  ASSERT_NE(opened, nullptr);
+  EXPECT_GE(opened->fd(), 0);
+  EXPECT_EQ(volkrin::test::pread_all(opened->fd()), bytes);
+  const auto info = this->store().stat(key);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(opened->info().size, info->size);
+  EXPECT_EQ(opened->info().etag, info->etag);
+  EXPECT_EQ(opened->info().modified_ms, info->modified_ms);
+}
+
+TYPED_TEST_P(MediaStoreConformance, UploadCountsTheBytesWritten) {
+  const auto key = volkrin::test::media_key(3);
+  auto upload = this->store().begin_upload(key);
+  EXPECT_EQ(upload->size(), 0u);
+  upload->write("abc");
+  upload->write("");
+  upload->write(volkrin::test::pattern_bytes(100'000));
+  EXPECT_EQ(upload->size(), 100'003u);
+  upload->commit();
+  EXPECT_EQ(this->store().stat(key)->size, 100'003u);
+}
+
+TYPED_TEST_P(MediaStoreConformance, LargeObjectWrittenInManyChunksIsIntact) {
+  const auto key = volkrin::test::media_key(4);
+  const auto bytes = volkrin::test::pattern_bytes((3u << 20) + 17, 4);
+  volkrin::test::put_object(this->store(), key, bytes, 65'521);
+  EXPECT_EQ(this->store().stat(key)->size, bytes.size());
+  if (TypeParam::kOpensLocalFiles) {
+    EXPECT_EQ(this->read_back(key), bytes);
+  }
+}
+
+TYPED_TEST_P(MediaStoreConformance, EmptyObjectCanBeStored) {
+  const auto key = volkrin::test::media_key(5, "empty.bin");
+  volkrin::test::put_object(this->store(), key, "");
+  const auto info = this->store().stat(key);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, 0u);
+  if (TypeParam::kOpensLocalFiles) {
+    EXPECT_EQ(this->read_back(key), "");
+  }
+}
+
+TYPED_TEST_P(MediaStoreConformance, NothingIsVisibleBeforeCommit) {
+  const auto key = volkrin::test::media_key(6);
+  auto upload = this->store().begin_upload(key);
+  upload->write("partial bytes");
+  EXPECT_EQ(this->store().stat(key), std::nullopt);
+  EXPECT_EQ(this->store().open(key), nullptr);
+  upload->write(" and the rest");
+  upload->commit();
+  const auto info = this->store().stat(key);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, 26u);
+}
+
+TYPED_TEST_P(MediaStoreConformance, AbortLeavesNothing) {
+  const auto key = volkrin::test::media_key(7);
+  auto upload = this->store().begin_upload(key);
+  upload->write(volkrin::test::pattern_bytes(10'000));
+  upload->abort();
+  upload->abort();  // safe to repeat
+  EXPECT_EQ(this->store().stat(key), std::nullopt);
+  EXPECT_EQ(this->store().open(key), nullptr);
+  EXPECT_FALSE(this->store().remove(key));
+  upload.reset();
+  EXPECT_EQ(this->store().stat(key), std::nullopt);
+}
+
+TYPED_TEST_P(MediaStoreConformance, DestroyingAnUncommittedUploadLeavesNothing) {
+  const auto key = volkrin::test::media_key(8);
+  {
+    auto upload = this->store().begin_upload(key);
+    upload->write("never committed");
+  }
+  EXPECT_EQ(this->store().stat(key), std::nullopt);
+  EXPECT_EQ(this->store().open(key), nullptr);
+}
+
+TYPED_TEST_P(MediaStoreConformance, AbortAfterCommitKeepsTheObject) {
+  const auto key = volkrin::test::media_key(9);
+  auto upload = this->store().begin_upload(key);
+  upload->write("kept");
+  upload->commit();
+  upload->abort();
+  upload.reset();
+  const auto info = this->store().stat(key);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, 4u);
+}
+
+TYPED_TEST_P(MediaStoreConformance, RemoveReturnsTrueOnceThenFalse) {
+  const auto key = volkrin::test::media_key(10);
+  volkrin::test::put_object(this->store(), key, "to be removed");
+  EXPECT_TRUE(this->store().remove(key));
+  EXPECT_EQ(this->store().stat(key), std::nullopt);
+  EXPECT_EQ(this->store().open(key), nullptr);
+  EXPECT_FALSE(this->store().remove(key));
+}
+
+TYPED_TEST_P(MediaStoreConformance, RemoveLeavesOtherObjects) {
+  const auto gone = volkrin::test::media_key(11);
+  const auto kept = volkrin::test::media_key(12);
+  const auto thumb = volkrin::test::media_key(11, "cover.jpg", "thumbnails");
+  volkrin::test::put_object(this->store(), gone, "a");
+  volkrin::test::put_object(this->store(), kept, "bb");
+  volkrin::test::put_object(this->store(), thumb, "ccc");
+  EXPECT_TRUE(this->store().remove(gone));
+  EXPECT_EQ(this->store().stat(kept)->size, 2u);
+  EXPECT_EQ(this->store().stat(thumb)->size, 3u);
+}
+
+TYPED_TEST_P(MediaStoreConformance, UnknownKeyIsAbsentEverywhere) {
+  const auto key = volkrin::test::media_key(13);
+  EXPECT_EQ(this->store().stat(key), std::nullopt);
+  EXPECT_EQ(this->store().open(key), nullptr);
+  EXPECT_FALSE(this->store().remove(key));
+}
+
+TYPED_TEST_P(MediaStoreConformance, RemovedKeyCanBeUploadedAgainWithANewEtag) {
+  const auto key = volkrin::test::media_key(14);
+  volkrin::test::put_object(this->store(), key, "first");
+  const auto first = this->store().stat(key);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(this->store().remove(key));
+  volkrin::test::put_object(this->store(), key, "second version");
+  const auto second = this->store().stat(key);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->size, 14u);
+  EXPECT_NE(second->etag, first->etag);
+  if (TypeParam::kOpensLocalFiles) {
+    EXPECT_EQ(this->read_back(key), "second version");
+  }
+}
+
+TYPED_TEST_P(MediaStoreConformance, InterleavedUploadsStaySeparate) {
+  const auto a = volkrin::test::media_key(15, "a.mp3");
+  const auto b = volkrin::test::media_key(15, "b.mp3");
+  auto first = this->store().begin_upload(a);
+  auto second = this->store().begin_upload(b);
+  for (int i = 0; i < 10; ++i) {
+    first->write("A");
+    second->write("BB");
+  }
+  second->commit();
+  first->commit();
+  EXPECT_EQ(this->store().stat(a)->size, 10u);
+  EXPECT_EQ(this->store().stat(b)->size, 20u);
+  if (TypeParam::kOpensLocalFiles) {
+    EXPECT_EQ(this->read_back(a), std::string(10, 'A'));
+    EXPECT_EQ(this->read_back(b), std::string(20, 'B'));
+  }
+}
+
+TYPED_TEST_P(MediaStoreConformance, KeyWithNonAsciiLettersRoundTrips) {
+  const auto key = volkrin::test::media_key(16, "M\xC3\xBCller_\xE6\x97\xA5\xE6\x9C\xAC.flac");
+  volkrin::test::put_object(this->store(), key, "umlaut");
+  EXPECT_EQ(this->store().stat(key)->size, 6u);
+  EXPECT_TRUE(this->store().remove(key));
+}
+
+TYPED_TEST_P(MediaStoreConformance, UnsafeKeysAreRefusedByEveryMethod) {
+  for (const auto& key : volkrin::test::unsafe_media_keys()) {
+    SCOPED_TRACE("key \"" + key + "\"");
+    EXPECT_THROW(this->store().begin_upload(key), std::invalid_argument);
+    EXPECT_THROW(this->store().stat(key), std::invalid_argument);
+    EXPECT_THROW(this->store().open(key), std::invalid_argument);
+    EXPECT_THROW(this->store().remove(key), std::invalid_argument);
+    EXPECT_THROW(this->store().presign_get(key, 2'000'000'000), std::invalid_argument);
+  }
+}
+
+TYPED_TEST_P(MediaStoreConformance, PresignedUrlNamesTheKeyAndDependsOnExpiry) {
+  const auto key = volkrin::test::media_key(17);
+  volkrin::test::put_object(this->store(), key, "x");
+  const auto url = this->store().presign_get(key, 2'000'000'000);
+  EXPECT_THAT(url, ::testing::HasSubstr(key));
+  EXPECT_NE(url, this->store().presign_get(key, 2'000'000'001));
+  EXPECT_NE(url, this->store().presign_get(volkrin::test::media_key(18), 2'000'000'000));
+}
+
+TYPED_TEST_P(MediaStoreConformance, PingSucceedsOnAWorkingStore) {
+  EXPECT_NO_THROW(this->store().ping());
+  volkrin::test::put_object(this->store(), volkrin::test::media_key(19), "x");
+  EXPECT_NO_THROW(this->store().ping());
+}
+
+TYPED_TEST_P(MediaStoreConformance, SweepFindsNothingToDoWhenEveryUploadEnded) {
+  volkrin::test::put_object(this->store(), volkrin::test::media_key(20), "committed");
+  this->store().begin_upload(volkrin::test::media_key(21))->abort();
+  EXPECT_EQ(this->store().sweep_incomplete(), 0u);
+  EXPECT_EQ(this->store().stat(volkrin::test::media_key(20))->size, 9u);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(MediaStoreConformance, CommittedObjectHasItsSizeAndAQuotedEtag,
+                            OpenedObjectReadsBackTheSameBytes, UploadCountsTheBytesWritten,
+                            LargeObjectWrittenInManyChunksIsIntact, EmptyObjectCanBeStored,
+                            NothingIsVisibleBeforeCommit, AbortLeavesNothing,
+                            DestroyingAnUncommittedUploadLeavesNothing,
+                            AbortAfterCommitKeepsTheObject, RemoveReturnsTrueOnceThenFalse,
+                            RemoveLeavesOtherObjects, UnknownKeyIsAbsentEverywhere,
+                            RemovedKeyCanBeUploadedAgainWithANewEtag,
+                            InterleavedUploadsStaySeparate, KeyWithNonAsciiLettersRoundTrips,
+                            UnsafeKeysAreRefusedByEveryMethod,
+                            PresignedUrlNamesTheKeyAndDependsOnExpiry, PingSucceedsOnAWorkingStore,
+                            SweepFindsNothingToDoWhenEveryUploadEnded);
