@@ -4,7 +4,12 @@
 #include <algorithm>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
+#include "cache/memory_cache.hpp"
+#include "media/local_media_store.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
+#include "support/crypto.hpp"
 
 namespace volkrin {
 
@@ -17,6 +22,26 @@ std::unique_ptr<MetadataStore> open_metadata_store(const Config& config) {
                       config.sqlite_path.string() + ": " + e.what());
   }
 }
+
+std::string media_signing_key(const Config& config) {
+  return crypto::hmac_sha256(config.jwt_secret, "volkrin media URL signing key v1");
+}
+
+std::unique_ptr<MediaStore> open_media_store(const Config& config) {
+  std::unique_ptr<MediaStore> media;
+  try {
+    media = std::make_unique<LocalMediaStore>(config.data_dir / "media", media_signing_key(config));
+  } catch (const std::exception& e) {
+    throw ConfigError("DATA_DIR: cannot use " + (config.data_dir / "media").string() +
+                      " for media: " + e.what());
+  }
+  if (const std::size_t swept = media->sweep_incomplete(); swept > 0) {
+    spdlog::info("removed {} partial upload(s) left by an earlier run", swept);
+  }
+  return media;
+}
+
+std::unique_ptr<Cache> open_cache(const Config&) { return std::make_unique<MemoryCache>(); }
 
 unsigned resolve_io_threads(const Config& config) {
   if (config.io_threads != 0) return config.io_threads;

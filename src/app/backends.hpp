@@ -3,6 +3,8 @@
 
 #include <memory>
 
+#include "ports/cache.hpp"
+#include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
 #include "support/config.hpp"
 
@@ -10,6 +12,14 @@ namespace volkrin {
 
 // Throws ConfigError naming the variable when the store cannot be opened.
 std::unique_ptr<MetadataStore> open_metadata_store(const Config& config);
+
+// Key for signing local media URLs, derived from the JWT secret so that every instance
+// sharing that secret signs alike, while a media URL can never pass as a token.
+std::string media_signing_key(const Config& config);
+
+// Media under DATA_DIR/media. Partial uploads of an earlier process are swept here.
+std::unique_ptr<MediaStore> open_media_store(const Config& config);
+std::unique_ptr<Cache> open_cache(const Config& config);
 
 unsigned resolve_io_threads(const Config& config);
 unsigned resolve_worker_threads(const Config& config);

@@ -14,9 +14,12 @@
 
 #include "api/auth_api.hpp"
 #include "api/health_api.hpp"
+#include "api/media_api.hpp"
+#include "api/tracks_api.hpp"
 #include "app/backends.hpp"
 #include "http/server.hpp"
 #include "service/auth_service.hpp"
+#include "service/track_service.hpp"
 #include "support/worker_pool.hpp"
 
 namespace volkrin {
@@ -60,15 +63,23 @@ int run_server(const Config& config) {
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
 
   auto store = open_metadata_store(config);
+  auto media = open_media_store(config);
+  auto cache = open_cache(config);
   start_worker_pool(resolve_worker_threads(config));
 
   const PasswordHasher hasher(config.password_cost);
   AuthService auth(*store, hasher,
                    AuthSettings{config.jwt_secret, config.jwt_lifetime, config.admin_secret});
 
+  TrackService tracks(*store, *media, *cache,
+                      TrackSettings{config.public_base_url,
+                                    UploadLimits{config.max_audio_bytes, config.max_thumbnail_bytes}});
+
   http::Router router;
   api::add_health_routes(router, *store);
   api::add_auth_routes(router, auth);
+  api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
+  api::add_media_routes(router, *media, media_signing_key(config));
 
   http::Authenticator authenticate =
       [&auth](std::string_view token) -> asio::awaitable<std::optional<http::Caller>> {

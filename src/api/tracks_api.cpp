@@ -1,0 +1,172 @@
+// /api/tracks: the list, stream/audio/thumbnail links, delete and the mock upload.
+#include "api/tracks_api.hpp"
+
+#include <boost/json/object.hpp>
+#include <charconv>
+
+#include "api/json_body.hpp"
+#include "api/media_api.hpp"
+#include "http/conditional.hpp"
+#include "http/file_response.hpp"
+#include "service/track_json.hpp"
+#include "support/api_error.hpp"
+#include "support/crypto.hpp"
+#include "support/object_id.hpp"
+#include "support/time_format.hpp"
+#include "support/worker_pool.hpp"
+
+namespace volkrin::api {
+namespace {
+
+using boost::asio::awaitable;
+using http::Access;
+using http::Request;
+using http::Response;
+
+std::optional<std::int64_t> parse_count(const std::optional<std::string>& text, std::int64_t min,
+                                        std::int64_t max) {
+  if (!text || text->empty()) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// "http://<Host>" when the Host header is a plain host[:port]; "" otherwise.
+std::string request_origin(const Request& req) {
+  const std::string_view host = req.header("Host");
+  if (host.empty() || host.size() > 255) return {};
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return {};
+  }
+  return "http://" + std::string(host);
+}
+
+Response not_modified_or(Response r, const Request& req, std::string_view etag) {
+  r.set_header("ETag", std::string(etag));
+  r.set_header("Cache-Control", "no-cache");
+  if (http::if_none_match_hits(req.header("If-None-Match"), etag)) {
+    r.status = 304;
+    r.body.clear();
+    r.shared_body.reset();
+  }
+  return r;
+}
+
+awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
+  const auto limit_text = req.query_param("limit");
+  const auto offset_text = req.query_param("offset");
+  const auto text = req.query_param("q");
+  if (!limit_text && !offset_text && !text) {
+    const TrackListBody list = co_await tracks.list_all();
+    Response r;
+    r.shared_body = list.entry;
+    r.shared_offset = list.json_offset;
+    co_return not_modified_or(std::move(r), req, list.etag());
+  }
+  TrackQuery query;
+  if (limit_text) {
+    query.limit = parse_count(limit_text, 1, 1000);
+    if (!query.limit) throw ApiError(400, "limit must be an integer from 1 to 1000");
+  }
+  if (offset_text) {
+    const auto offset = parse_count(offset_text, 0, 1'000'000'000'000);
+    if (!offset) throw ApiError(400, "offset must be a non-negative integer");
+    query.offset = *offset;
+  }
+  if (text) {
+    if (text->size() > 200) throw ApiError(400, "q must be at most 200 characters");
+    query.text = *text;
+  }
+  Response r;
+  r.body = co_await tracks.list_page(std::move(query));
+  const std::string etag = "\"" + crypto::hex_encode(crypto::sha256(r.body).substr(0, 12)) + "\"";
+  co_return not_modified_or(std::move(r), req, etag);
+}
+
+}  // namespace
+
+void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& media,
+                      bool production) {
+  router.add("GET", "/api/tracks", Access::open,
+             [&tracks](Request& req) { return list_tracks(req, tracks); });
+
+  router.add("POST", "/api/tracks/upload", Access::admin,
+             [&tracks](Request& req) { return upload_track(req, tracks); });
+
+  router.add("POST", "/api/tracks/mock-upload", Access::open,
+             [&tracks, production](Request& req) -> awaitable<Response> {
+               if (production) throw ApiError(400, "Mock upload disabled in production");
+               const auto body = co_await read_json_object(req);
+               const auto title = optional_string(body, "title");
+               const auto artist = optional_string(body, "artist");
+               if (!title || title->empty() || !artist || artist->empty()) {
+                 throw ApiError(400, "Title and artist are required");
+               }
+               // Nothing is stored: the answer only shows what an upload would return.
+               TrackRecord track;
+               track.id = new_object_id();
+               track.title = *title;
+               track.artist = *artist;
+               track.file_key = "audio/mock-" + track.id + ".mp3";
+               track.thumbnail_key = "thumbnails/mock-" + track.id + ".jpg";
+               track.created_at_ms = track.updated_at_ms = now_ms();
+               co_return http::json_response(
+                   201, boost::json::object{
+                            {"message", "Track uploaded successfully (mock)"},
+                            {"track", track_json(track, tracks.settings().public_base_url)}});
+             });
+
+  router.add("GET", "/api/tracks/:id/stream", Access::open,
+             [&tracks](Request& req) -> awaitable<Response> {
+               const TrackRecord track = co_await tracks.find(req.param("id"));
+               Response r = http::json_response(
+                   200, boost::json::object{
+                            {"url", tracks.signed_url(track.file_key, request_origin(req))}});
+               r.set_header("Cache-Control", "no-store");
+               co_return r;
+             });
+
+  router.add("GET", "/api/tracks/:id/audio", Access::open,
+             [&tracks](Request& req) -> awaitable<Response> {
+               const TrackRecord track = co_await tracks.find(req.param("id"));
+               Response r;
+               r.status = 302;
+               r.content_type.clear();
+               r.set_header("Location", tracks.signed_url(track.file_key, request_origin(req)));
+               r.set_header("Cache-Control", "no-store");
+               co_return r;
+             });
+
+  router.add("GET", "/api/tracks/:id/thumbnail", Access::open,
+             [&tracks, &media](Request& req) -> awaitable<Response> {
+               const TrackRecord track = co_await tracks.find(req.param("id"));
+               auto opened =
+                   co_await offload([&] { return open_media(media, track.thumbnail_key); });
+               if (opened) {
+                 // Thumbnail keys are never reused, so the bytes behind this URL never change
+                 // while the track exists.
+                 co_return http::file_response(req, std::move(opened->object),
+                                               opened->content_type, "public, max-age=86400");
+               }
+               auto stored = co_await offload([&] { return media.stat(track.thumbnail_key); });
+               if (!stored) throw ApiError(404, "Thumbnail not found");
+               Response r;  // kept elsewhere (object storage): send the client there
+               r.status = 302;
+               r.content_type.clear();
+               r.set_header("Location", tracks.signed_url(track.thumbnail_key, request_origin(req)));
+               co_return r;
+             });
+
+  router.add("DELETE", "/api/tracks/:id", Access::admin,
+             [&tracks](Request& req) -> awaitable<Response> {
+               co_await tracks.remove(req.param("id"));
+               co_return http::message_response(200, "Track deleted successfully");
+             });
+}
+
+}  // namespace volkrin::api
