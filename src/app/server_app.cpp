@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,6 +20,7 @@
 #include "app/backends.hpp"
 #include "http/server.hpp"
 #include "service/auth_service.hpp"
+#include "service/readiness.hpp"
 #include "service/track_service.hpp"
 #include "support/worker_pool.hpp"
 
@@ -57,6 +59,19 @@ asio::awaitable<void> shutdown_on_signal(asio::io_context& ioc, asio::signal_set
   ioc.stop();
 }
 
+// Checks the backends every few seconds so that volkrin_ready and the logs follow them
+// even when nobody calls /api/health/ready. Ends when the server stops.
+asio::awaitable<void> watch_readiness(asio::io_context& ioc, Readiness& readiness) {
+  asio::steady_timer timer(ioc);
+  while (!ioc.stopped()) {
+    co_await readiness.check();
+    timer.expires_after(std::chrono::seconds(10));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+  }
+}
+
 }  // namespace
 
 int run_server(const Config& config) {
@@ -75,12 +90,6 @@ int run_server(const Config& config) {
                       TrackSettings{config.public_base_url,
                                     UploadLimits{config.max_audio_bytes, config.max_thumbnail_bytes}});
 
-  http::Router router;
-  api::add_health_routes(router, *store);
-  api::add_auth_routes(router, auth);
-  api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
-  api::add_media_routes(router, *media, media_signing_key(config));
-
   http::Authenticator authenticate =
       [&auth](std::string_view token) -> asio::awaitable<std::optional<http::Caller>> {
     std::string copy(token);
@@ -88,8 +97,17 @@ int run_server(const Config& config) {
     if (!user) co_return std::nullopt;
     co_return http::Caller{user->id, user->name, user->email, user->role};
   };
+  Readiness readiness(*store, *media, *cache);
+
+  http::Router router;
+  api::add_health_routes(router, readiness,
+                         api::MetricsAccess{config.metrics_token, config.metrics_allow, authenticate});
+  api::add_auth_routes(router, auth);
+  api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
+  api::add_media_routes(router, *media, media_signing_key(config));
+
   http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins),
-                          std::move(authenticate), config.log_format);
+                          authenticate, config.log_format);
 
   const unsigned io_threads = resolve_io_threads(config);
   asio::io_context ioc(static_cast<int>(io_threads));
@@ -104,6 +122,7 @@ int run_server(const Config& config) {
   const auto port = server.start();
   asio::co_spawn(ioc, shutdown_on_signal(ioc, signals, server, config.shutdown_timeout),
                  asio::detached);
+  asio::co_spawn(ioc, watch_readiness(ioc, readiness), asio::detached);
   spdlog::info("listening on http://{}:{} ({} I/O threads)", url_host(config.host), port,
                io_threads);
 

@@ -9,6 +9,7 @@
 #include "http/client_gone.hpp"
 #include "http/request_id.hpp"
 #include "support/api_error.hpp"
+#include "support/backend_failure.hpp"
 #include "support/log.hpp"
 #include "support/metrics.hpp"
 #include "support/time_format.hpp"
@@ -17,6 +18,17 @@ namespace volkrin::http {
 namespace {
 
 constexpr std::string_view kUnmatchedRoute = "#unmatched";
+
+// Methods outside this set share one label value, so that clients cannot grow the
+// number of series by inventing methods.
+std::string_view metric_method(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                                                "OPTIONS"};
+  for (auto known : kKnown) {
+    if (method == known) return known;
+  }
+  return "OTHER";
+}
 
 std::string_view bearer_token(std::string_view authorization) {
   constexpr std::string_view kPrefix = "Bearer ";
@@ -101,6 +113,11 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
     response = Response{};
     response.status = kClientGoneStatus;
     response.close = true;
+  } catch (const BackendFailure& e) {
+    registry.backend_error(e.backend());
+    spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,
+                  request.route_template, e.what());
+    response = message_response(500, "Internal server error");
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,
                   request.route_template, e.what());
@@ -115,7 +132,8 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  registry.observe_request(request.method, request.route_template, response.status, seconds);
+  registry.observe_request(metric_method(request.method), request.route_template, response.status,
+                           seconds);
   registry.requests_in_flight.fetch_sub(1, std::memory_order_relaxed);
 
   AccessEntry entry;

@@ -556,6 +556,26 @@ Config load_config(const EnvLookup& env) {
   cfg.header_timeout = seconds_in_range(env, "HEADER_TIMEOUT", cfg.header_timeout, 1, 300);
   cfg.shutdown_timeout = seconds_in_range(env, "SHUTDOWN_TIMEOUT", cfg.shutdown_timeout, 0, 3600);
 
+  if (auto token = get(env, "METRICS_TOKEN")) {
+    if (token->size() < 16) fail("METRICS_TOKEN", "must be at least 16 characters");
+    cfg.metrics_token = std::move(*token);
+  }
+  if (const auto allow = get(env, "METRICS_ALLOW")) {
+    std::string_view rest = *allow;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string_view entry = trim_blanks(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (entry.empty()) continue;
+      auto range = parse_cidr(entry);
+      if (!range) {
+        fail("METRICS_ALLOW", "expected a comma list of addresses or CIDR ranges (got " +
+                                  quote_for_message(entry, 64) + ")");
+      }
+      cfg.metrics_allow.push_back(*range);
+    }
+  }
+
   if (const auto size = get(env, "MAX_AUDIO_SIZE")) {
     cfg.max_audio_bytes = parse_size("MAX_AUDIO_SIZE", *size);
   }

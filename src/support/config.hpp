@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "service/password_hasher.hpp"
+#include "support/cidr.hpp"
 
 namespace volkrin {
 
@@ -60,6 +61,11 @@ struct Config {
   std::chrono::seconds keepalive_timeout{5};  // KEEPALIVE_TIMEOUT (seconds, 1..3600)
   std::chrono::seconds header_timeout{10};    // HEADER_TIMEOUT (seconds, 1..300)
   std::chrono::seconds shutdown_timeout{10};  // SHUTDOWN_TIMEOUT (seconds, 0..3600)
+
+  // /metrics access: open unless one of these is set; then a client needs an address in
+  // METRICS_ALLOW (comma list of CIDRs), or METRICS_TOKEN as a bearer token, or an admin JWT.
+  std::string metrics_token;        // METRICS_TOKEN
+  std::vector<Cidr> metrics_allow;  // METRICS_ALLOW
 
   // Upload limits; accept plain bytes or a K/M/G suffix (KiB/MiB/GiB), e.g. "200M".
   std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE

@@ -2,6 +2,7 @@
 #include "support/metrics.hpp"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <bit>
@@ -112,6 +113,7 @@ struct ProcessFigures {
   double cpu_seconds = 0;
   std::uint64_t rss_bytes = 0;
   std::uint64_t open_fds = 0;
+  std::uint64_t max_fds = 0;
 };
 
 ProcessFigures read_process_figures() {
@@ -142,6 +144,8 @@ ProcessFigures read_process_figures() {
     closedir(dir);
     if (f.open_fds > 0) --f.open_fds;  // the directory stream itself
   }
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) f.max_fds = limit.rlim_cur;
   return f;
 }
 
@@ -190,6 +194,8 @@ std::string Metrics::exposition() const {
         << backend_errors_[i].value() << '\n';
   }
 
+  gauge(out, "volkrin_ready", "1 when the database and media storage answered the last check",
+        std::to_string(ready.load(std::memory_order_relaxed)));
   gauge(out, "volkrin_http_requests_in_flight", "HTTP requests being served",
         std::to_string(requests_in_flight.load(std::memory_order_relaxed)));
   out << "# HELP volkrin_build_info Version and commit of the running binary\n"
@@ -232,6 +238,8 @@ std::string Metrics::exposition() const {
         std::to_string(process.rss_bytes));
   gauge(out, "process_open_fds", "Number of open file descriptors.",
         std::to_string(process.open_fds));
+  gauge(out, "process_max_fds", "Maximum number of open file descriptors.",
+        std::to_string(process.max_fds));
   gauge(out, "process_start_time_seconds",
         "Start time of the process since unix epoch in seconds.",
         format_double(static_cast<double>(process_start_ms) / 1000.0));

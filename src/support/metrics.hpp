@@ -28,6 +28,7 @@ class Metrics {
   Counter signups, logins, failed_logins, track_uploads, track_deletions, user_deletions,
       cache_hits, cache_misses, upload_bytes, stream_bytes;
   std::atomic<std::int64_t> requests_in_flight{0};
+  std::atomic<int> ready{1};  // 1 while every required backend answered the last check
 
   void backend_error(Backend backend) noexcept;
 

@@ -8,7 +8,7 @@
 namespace volkrin {
 
 SqliteError::SqliteError(int extended_code, const std::string& message)
-    : std::runtime_error(message), code_(extended_code) {}
+    : BackendFailure(Backend::database, message), code_(extended_code) {}
 
 void throw_sqlite_error(sqlite3* db, std::string_view operation) {
   std::string message = "sqlite ";

@@ -1,6 +1,8 @@
 // The exception thrown for every failed SQLite call, carrying SQLite's extended result code.
 #pragma once
 
+#include "support/backend_failure.hpp"
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -10,7 +12,7 @@ struct sqlite3;
 namespace volkrin {
 
 // what() is "sqlite <operation>: <sqlite3_errmsg>". It never contains bound values.
-class SqliteError : public std::runtime_error {
+class SqliteError : public BackendFailure {
  public:
   SqliteError(int extended_code, const std::string& message);
 
