@@ -1,0 +1,144 @@
+// Readiness, /metrics access control and structured logs, against the built server.
+import assert from 'node:assert/strict';
+import { renameSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { api, createAdmin, createUser, randomHex, startServer } from './harness.mjs';
+
+describe('readiness', () => {
+  let server;
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server?.stop());
+
+  it('answers 200 with every component ok on a healthy server', async () => {
+    const res = await api(server.baseUrl, 'GET', '/api/health/ready');
+    assert.equal(res.status, 200);
+    assert.equal(res.json.status, 'ok');
+    for (const name of ['database', 'cache', 'storage']) {
+      assert.equal(res.json.components[name].status, 'ok', name);
+      assert.equal(typeof res.json.components[name].latencyMs, 'number');
+    }
+  });
+
+  it('flips to 503 naming the database when its file is moved away, and back when restored', async () => {
+    const db = path.join(server.dataDir, 'volkrin.db');
+    renameSync(db, `${db}.moved`);
+    try {
+      const down = await api(server.baseUrl, 'GET', '/api/health/ready');
+      assert.equal(down.status, 503);
+      assert.equal(down.json.status, 'error');
+      assert.equal(down.json.components.database.status, 'error');
+      assert.equal(down.json.components.storage.status, 'ok');
+      const metrics = await api(server.baseUrl, 'GET', '/metrics');
+      assert.match(metrics.text, /^volkrin_ready 0$/m);
+      assert.match(metrics.text, /^volkrin_backend_errors_total\{backend="database"\} [1-9]\d*$/m);
+    } finally {
+      renameSync(`${db}.moved`, db);
+    }
+    const up = await api(server.baseUrl, 'GET', '/api/health/ready');
+    assert.equal(up.status, 200);
+    assert.equal(up.json.components.database.status, 'ok');
+    assert.match((await api(server.baseUrl, 'GET', '/metrics')).text, /^volkrin_ready 1$/m);
+  });
+
+  it('flips to 503 naming storage when the media directory is replaced', async () => {
+    const media = path.join(server.dataDir, 'media');
+    renameSync(media, `${media}.moved`);
+    try {
+      const down = await api(server.baseUrl, 'GET', '/api/health/ready');
+      assert.equal(down.status, 503);
+      assert.equal(down.json.components.storage.status, 'error');
+      assert.equal(down.json.components.database.status, 'ok');
+    } finally {
+      renameSync(`${media}.moved`, media);
+    }
+    assert.equal((await api(server.baseUrl, 'GET', '/api/health/ready')).status, 200);
+  });
+
+  it('logs a failing backend once, not once per check', async () => {
+    const db = path.join(server.dataDir, 'volkrin.db');
+    const before = server.output().split('\n').filter((l) => l.includes('database is failing')).length;
+    renameSync(db, `${db}.moved`);
+    try {
+      for (let i = 0; i < 5; i++) await api(server.baseUrl, 'GET', '/api/health/ready');
+    } finally {
+      renameSync(`${db}.moved`, db);
+    }
+    await api(server.baseUrl, 'GET', '/api/health/ready');
+    const lines = server.output().split('\n');
+    assert.equal(lines.filter((l) => l.includes('database is failing')).length, before + 1);
+    assert.ok(lines.some((l) => l.includes('database is back')));
+  });
+});
+
+describe('/metrics access', () => {
+  const metricsToken = `metrics-${randomHex(16)}`;
+  const adminSecret = `admin-${randomHex(8)}`;
+  let server;
+  before(async () => {
+    server = await startServer({ env: { METRICS_TOKEN: metricsToken, ADMIN_SECRET: adminSecret } });
+  });
+  after(() => server?.stop());
+
+  it('is refused without credentials when METRICS_TOKEN is set', async () => {
+    const res = await api(server.baseUrl, 'GET', '/metrics');
+    assert.equal(res.status, 401);
+    assert.equal(res.json.message, 'Metrics require authorization');
+  });
+
+  it('is refused with a wrong token and with a user token', async () => {
+    assert.equal((await api(server.baseUrl, 'GET', '/metrics', { token: 'x'.repeat(40) })).status, 403);
+    const user = await createUser(server.baseUrl);
+    const res = await api(server.baseUrl, 'GET', '/metrics', { token: user.token });
+    assert.equal(res.status, 403);
+    assert.equal(res.json.message, 'Access to metrics denied');
+  });
+
+  it('is served with METRICS_TOKEN or an admin token', async () => {
+    const withToken = await api(server.baseUrl, 'GET', '/metrics', { token: metricsToken });
+    assert.equal(withToken.status, 200);
+    assert.match(withToken.text, /^volkrin_signups_total \d+$/m);
+    const admin = await createAdmin(server.baseUrl, adminSecret);
+    assert.equal((await api(server.baseUrl, 'GET', '/metrics', { token: admin.token })).status, 200);
+  });
+
+  it('is served without a token to an address in METRICS_ALLOW', async () => {
+    const allowed = await startServer({ env: { METRICS_TOKEN: metricsToken, METRICS_ALLOW: '10.0.0.0/8, 127.0.0.0/8' } });
+    const refused = await startServer({ env: { METRICS_ALLOW: '10.0.0.0/8' } });
+    try {
+      assert.equal((await api(allowed.baseUrl, 'GET', '/metrics')).status, 200);
+      assert.equal((await api(refused.baseUrl, 'GET', '/metrics')).status, 401);
+    } finally {
+      await allowed.stop();
+      await refused.stop();
+    }
+  });
+});
+
+describe('structured logs', () => {
+  it('LOG_FORMAT=json writes one JSON object per line with request fields', async () => {
+    const server = await startServer({ env: { LOG_FORMAT: 'json' } });
+    try {
+      const user = await createUser(server.baseUrl);
+      await api(server.baseUrl, 'GET', '/api/auth/me', { token: user.token, headers: { 'X-Request-Id': 'trace-me-42' } });
+      const output = await server.waitForOutput('trace-me-42');
+      const lines = output.split('\n').filter((l) => l.trim() !== '');
+      const records = lines.map((l) => JSON.parse(l));  // every line parses
+      const access = records.find((r) => r.requestId === 'trace-me-42');
+      assert.equal(access.method, 'GET');
+      assert.equal(access.route, '/api/auth/me');
+      assert.equal(access.status, 200);
+      assert.equal(access.userId, user._id);
+      assert.equal(typeof access.durationMs, 'number');
+      assert.equal(typeof access.bytes, 'number');
+      assert.match(access.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.ok(records.some((r) => r.level === 'info' && /listening on/.test(r.msg)));
+      assert.ok(!output.includes(user.token));
+    } finally {
+      await server.stop();
+    }
+  });
+});
