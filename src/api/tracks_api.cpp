@@ -34,7 +34,7 @@ std::optional<std::int64_t> parse_count(const std::optional<std::string>& text, 
   return value;
 }
 
-// "http://<Host>" when the Host header is a plain host[:port]; "" otherwise.
+// "<scheme>://<Host>" when the Host header is a plain host[:port]; "" otherwise.
 std::string request_origin(const Request& req) {
   const std::string_view host = req.header("Host");
   if (host.empty() || host.size() > 255) return {};
@@ -43,7 +43,7 @@ std::string request_origin(const Request& req) {
                     c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
     if (!ok) return {};
   }
-  return "http://" + std::string(host);
+  return req.scheme + "://" + std::string(host);
 }
 
 Response not_modified_or(Response r, const Request& req, std::string_view etag) {

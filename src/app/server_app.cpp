@@ -107,7 +107,8 @@ int run_server(const Config& config) {
   api::add_media_routes(router, *media, media_signing_key(config));
 
   http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins),
-                          authenticate, config.log_format);
+                          authenticate,
+                          http::PipelineOptions{config.log_format, config.trusted_proxies});
 
   const unsigned io_threads = resolve_io_threads(config);
   asio::io_context ioc(static_cast<int>(io_threads));

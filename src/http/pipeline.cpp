@@ -7,6 +7,7 @@
 
 #include "http/access_log.hpp"
 #include "http/client_gone.hpp"
+#include "http/forwarded.hpp"
 #include "http/request_id.hpp"
 #include "support/api_error.hpp"
 #include "support/backend_failure.hpp"
@@ -44,11 +45,11 @@ std::string_view bearer_token(std::string_view authorization) {
 }  // namespace
 
 Pipeline::Pipeline(Router router, CorsPolicy cors, Authenticator authenticate,
-                   LogFormat log_format)
+                   PipelineOptions options)
     : router_(std::move(router)),
       cors_(std::move(cors)),
       authenticate_(std::move(authenticate)),
-      log_format_(log_format) {}
+      options_(std::move(options)) {}
 
 boost::asio::awaitable<std::optional<Response>> Pipeline::check_access(Access access,
                                                                        Request& request) {
@@ -100,6 +101,7 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
   auto& registry = metrics();
   registry.requests_in_flight.fetch_add(1, std::memory_order_relaxed);
 
+  apply_forwarded_headers(request, options_.trusted_proxies);
   const std::string_view incoming_id = request.header("X-Request-Id");
   request.request_id =
       is_sane_request_id(incoming_id) ? std::string(incoming_id) : new_request_id();
@@ -129,6 +131,9 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
   if (request.method != "OPTIONS") cors_.decorate(request.header("Origin"), response);
   response.set_header("X-Request-Id", request.request_id);
   response.set_header("X-Content-Type-Options", "nosniff");
+  if (request.scheme == "https") {
+    response.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  }
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -149,7 +154,7 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
   entry.user_agent = request.header("User-Agent");
   entry.request_id = request.request_id;
   if (request.caller) entry.user_id = request.caller->id;
-  write_access_line(format_access_line(log_format_, entry));
+  write_access_line(format_access_line(options_.log_format, entry));
   co_return response;
 }
 

@@ -6,11 +6,13 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "http/cors.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
+#include "support/cidr.hpp"
 #include "support/config.hpp"
 
 namespace volkrin::http {
@@ -20,9 +22,14 @@ namespace volkrin::http {
 using Authenticator =
     std::function<boost::asio::awaitable<std::optional<Caller>>(std::string_view token)>;
 
+struct PipelineOptions {
+  LogFormat log_format = LogFormat::dev;
+  std::vector<Cidr> trusted_proxies;  // see forwarded.hpp
+};
+
 class Pipeline {
  public:
-  Pipeline(Router router, CorsPolicy cors, Authenticator authenticate, LogFormat log_format);
+  Pipeline(Router router, CorsPolicy cors, Authenticator authenticate, PipelineOptions options);
 
   // Never throws. A response with status 499 means the client went away: write nothing.
   boost::asio::awaitable<Response> handle(Request& request);
@@ -36,7 +43,7 @@ class Pipeline {
   Router router_;
   CorsPolicy cors_;
   Authenticator authenticate_;
-  LogFormat log_format_;
+  PipelineOptions options_;
 };
 
 inline constexpr int kClientGoneStatus = 499;

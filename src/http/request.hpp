@@ -33,7 +33,8 @@ class Request {
   std::string query;           // raw query string without '?'
   std::string route_template;  // e.g. "/api/auth/users/:id"; "" until routed
   std::string request_id;
-  std::string client_address;
+  std::string client_address;  // the peer, or the client behind a trusted proxy
+  std::string scheme = "http";  // "https" over TLS or behind a proxy that says so
   std::vector<std::pair<std::string, std::string>> params;  // from the route template
   std::optional<Caller> caller;
 

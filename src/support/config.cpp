@@ -1,6 +1,10 @@
 // Reads the configuration variables through an EnvLookup and validates them into a Config.
 #include "support/config.hpp"
 
+#include <cerrno>
+#include <fstream>
+#include <iterator>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -85,11 +89,23 @@ constexpr std::size_t kRecommendedSecretBytes = 32;
   throw ConfigError(message);
 }
 
-// Empty values count as unset, whatever the lookup does with them.
+// Empty values count as unset, whatever the lookup does with them. Every variable can
+// also come from a file named by NAME_FILE (the container and Kubernetes convention for
+// secrets); one trailing newline is dropped.
 std::optional<std::string> get(const EnvLookup& env, const char* name) {
   auto value = env(name);
-  if (value && value->empty()) return std::nullopt;
-  return value;
+  if (value && value->empty()) value.reset();
+  const std::string file_variable = std::string(name) + "_FILE";
+  auto file = env(file_variable);
+  if (!file || file->empty()) return value;
+  if (value) fail(file_variable, std::string("set either ") + name + " or " + file_variable + ", not both");
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) fail(file_variable, "cannot read " + quote_for_message(*file) + ": " + config_detail::errno_text(errno));
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!content.empty() && content.back() == '\n') content.pop_back();
+  if (!content.empty() && content.back() == '\r') content.pop_back();
+  if (content.empty()) return std::nullopt;
+  return content;
 }
 
 std::string ascii_lower(std::string_view text) {
@@ -502,6 +518,24 @@ unsigned thread_count(const EnvLookup& env, const char* name) {
   return static_cast<unsigned>(integer_in_range(name, *value, 0, 256));
 }
 
+// "10.0.0.0/8, 127.0.0.1, ::1" → ranges; names the variable on a bad entry.
+std::vector<Cidr> parse_cidr_list(const char* name, std::string_view text) {
+  std::vector<Cidr> ranges;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view entry = trim_blanks(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    if (entry.empty()) continue;
+    auto range = parse_cidr(entry);
+    if (!range) {
+      fail(name, "expected a comma list of addresses or CIDR ranges (got " +
+                     quote_for_message(entry, 64) + ")");
+    }
+    ranges.push_back(*range);
+  }
+  return ranges;
+}
+
 }  // namespace
 
 Config load_config(const EnvLookup& env) {
@@ -560,20 +594,22 @@ Config load_config(const EnvLookup& env) {
     if (token->size() < 16) fail("METRICS_TOKEN", "must be at least 16 characters");
     cfg.metrics_token = std::move(*token);
   }
-  if (const auto allow = get(env, "METRICS_ALLOW")) {
-    std::string_view rest = *allow;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      const std::string_view entry = trim_blanks(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      if (entry.empty()) continue;
-      auto range = parse_cidr(entry);
-      if (!range) {
-        fail("METRICS_ALLOW", "expected a comma list of addresses or CIDR ranges (got " +
-                                  quote_for_message(entry, 64) + ")");
+  if (const auto allow = get(env, "METRICS_ALLOW")) cfg.metrics_allow = parse_cidr_list("METRICS_ALLOW", *allow);
+  if (const auto proxies = get(env, "TRUST_PROXY")) cfg.trusted_proxies = parse_cidr_list("TRUST_PROXY", *proxies);
+
+  const auto cert = get(env, "TLS_CERT_FILE");
+  const auto key = get(env, "TLS_KEY_FILE");
+  if (cert.has_value() != key.has_value()) {
+    fail(cert ? "TLS_KEY_FILE" : "TLS_CERT_FILE", "TLS_CERT_FILE and TLS_KEY_FILE go together");
+  }
+  if (cert) {
+    for (const auto& [name, path] : {std::pair{"TLS_CERT_FILE", *cert}, std::pair{"TLS_KEY_FILE", *key}}) {
+      if (std::ifstream probe(path); !probe) {
+        fail(name, "cannot read " + quote_for_message(path) + ": " + config_detail::errno_text(errno));
       }
-      cfg.metrics_allow.push_back(*range);
     }
+    cfg.tls_cert_file = *cert;
+    cfg.tls_key_file = *key;
   }
 
   if (const auto size = get(env, "MAX_AUDIO_SIZE")) {

@@ -67,6 +67,14 @@ struct Config {
   std::string metrics_token;        // METRICS_TOKEN
   std::vector<Cidr> metrics_allow;  // METRICS_ALLOW
 
+  // TRUST_PROXY: comma list of addresses/CIDR ranges of load balancers. A request from one of
+  // them gets its client address from X-Forwarded-For and its scheme from X-Forwarded-Proto.
+  std::vector<Cidr> trusted_proxies;
+
+  // TLS_CERT_FILE + TLS_KEY_FILE (PEM): serve HTTPS directly instead of plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+
   // Upload limits; accept plain bytes or a K/M/G suffix (KiB/MiB/GiB), e.g. "200M".
   std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE
   std::uint64_t max_thumbnail_bytes = 5ull << 20;   // MAX_THUMBNAIL_SIZE

@@ -1,0 +1,46 @@
+// X-Forwarded-For / X-Forwarded-Proto handling; see forwarded.hpp.
+#include "http/forwarded.hpp"
+
+#include <strings.h>
+
+#include <string>
+
+namespace volkrin::http {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+bool is_trusted(const std::vector<Cidr>& trusted_proxies, std::string_view address) {
+  for (const auto& range : trusted_proxies) {
+    if (cidr_contains(range, address)) return true;
+  }
+  return false;
+}
+
+void apply_forwarded_headers(Request& request, const std::vector<Cidr>& trusted_proxies) {
+  if (trusted_proxies.empty() || !is_trusted(trusted_proxies, request.client_address)) return;
+
+  std::string_view chain = request.header("X-Forwarded-For");
+  while (!chain.empty()) {
+    const auto comma = chain.rfind(',');
+    const std::string_view hop =
+        trim(comma == std::string_view::npos ? chain : chain.substr(comma + 1));
+    chain = comma == std::string_view::npos ? std::string_view{} : chain.substr(0, comma);
+    if (!parse_cidr(hop) || hop.find('/') != std::string_view::npos) break;  // not an address
+    request.client_address = std::string(hop);
+    if (!is_trusted(trusted_proxies, hop)) break;
+  }
+
+  std::string_view proto = request.header("X-Forwarded-Proto");
+  proto = trim(proto.substr(0, proto.find(',')));
+  if (proto.size() == 5 && strncasecmp(proto.data(), "https", 5) == 0) request.scheme = "https";
+  if (proto.size() == 4 && strncasecmp(proto.data(), "http", 4) == 0) request.scheme = "http";
+}
+
+}  // namespace volkrin::http
