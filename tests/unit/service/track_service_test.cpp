@@ -293,6 +293,17 @@ TEST_F(TrackServiceTest, ListReadBeforeAnInvalidationIsNotCached) {
   EXPECT_EQ(cache_.entry_count(), 1u);
 }
 
+TEST_F(TrackServiceTest, InvalidationLandingWhileTheListIsStoredStillDropsIt) {
+  add_track(1, 1000, "One");
+  // The invalidation runs between the generation check and the cache write, as another
+  // I/O thread finishing a delete can: its remove comes before the list is stored.
+  hooked_cache_.before_next_set = [this] { run_coroutine(service_->invalidate_list()); };
+  run_coroutine(service_->list_all());
+  EXPECT_EQ(cache_.entry_count(), 0u) << "a list older than the invalidation must not be kept";
+  run_coroutine(service_->list_all());
+  EXPECT_EQ(cache_.entry_count(), 1u);
+}
+
 TEST_F(TrackServiceTest, RemovedTrackIsGoneFromTheNextListAll) {
   add_track(1, 1000, "One");
   add_track(2, 2000, "Two");
