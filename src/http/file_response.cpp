@@ -34,6 +34,8 @@ Response file_response(const Request& request, std::shared_ptr<OpenedObject> obj
       Response refused = message_response(416, "Requested range not satisfiable");
       refused.set_header("Content-Range", unsatisfied_content_range(info.size));
       refused.set_header("Accept-Ranges", "bytes");
+      refused.set_header("ETag", info.etag);
+      refused.set_header("Last-Modified", http_date(modified_seconds));
       return refused;
     }
     case RangeKind::partial:

@@ -34,13 +34,20 @@ awaitable<TrackListBody> TrackService::list_all() {
     const std::string etag = "\"" + crypto::hex_encode(crypto::sha256(json).substr(0, 12)) + "\"";
     return std::make_shared<const std::string>(etag + "\n" + json);
   });
-  if (generation == list_generation_.load()) co_await cache_.set(kListKey, entry, kListTtl);
+  if (generation == list_generation_.load()) {
+    co_await cache_.set(kListKey, entry, kListTtl);
+    // An invalidation between the check and the set may have removed the key before the
+    // list landed; then this list is older than it and must go again.
+    if (generation != list_generation_.load()) co_await cache_.remove(kListKey);
+  }
   const auto newline = entry->find('\n');
   co_return TrackListBody{std::move(entry), newline + 1};
 }
 
 awaitable<std::string> TrackService::list_page(TrackQuery query) {
-  co_return co_await offload([this, query = std::move(query)] {
+  // By reference: the query lives in this frame until the work is done. A by-value capture
+  // breaks under GCC 12, which destroys such a lambda temporary twice inside co_await.
+  co_return co_await offload([this, &query] {
     return tracks_json_array(store_.list_tracks(query), settings_.public_base_url);
   });
 }

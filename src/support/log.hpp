@@ -17,7 +17,8 @@ LogFormat log_format();
 // Writes one finished access-log line as is.
 void write_access_line(std::string_view line);
 
-// Appends `text` to `out` as the inside of a JSON string (quotes not included).
+// Appends `text` to `out` as the inside of a JSON string (quotes not included). Bytes that
+// are not part of well-formed UTF-8 become \ufffd, so the result is always valid JSON.
 void append_json_escaped(std::string& out, std::string_view text);
 
 }  // namespace volkrin

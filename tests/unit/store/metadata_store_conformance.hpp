@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -56,6 +57,39 @@ inline std::vector<std::string> ids_of(const std::vector<UserRecord>& users) {
   return ids;
 }
 
+inline std::string test_track_id(unsigned n) {
+  char id[32];
+  std::snprintf(id, sizeof id, "66b1c2d3e4f5a6b7%08x", n);
+  return id;
+}
+
+// A track with every fact set, uploaded by `uploader` (a user id) when given.
+inline TrackRecord test_track(unsigned n, std::int64_t created_at_ms,
+                              std::optional<std::string> uploader = std::nullopt) {
+  TrackRecord t;
+  t.id = test_track_id(n);
+  t.title = "Title " + std::to_string(n);
+  t.artist = "Artist " + std::to_string(n);
+  t.file_key = "audio/0b7e4f2a-1c3d-4e5f-8a9b-" + std::to_string(100000 + n) + "-song.mp3";
+  t.thumbnail_key = "thumbnails/0b7e4f2a-1c3d-4e5f-8a9b-" + std::to_string(100000 + n) + "-c.png";
+  t.uploaded_by = std::move(uploader);
+  t.duration_ms = 180'000 + n;
+  t.bitrate_kbps = 320;
+  t.sample_rate = 44'100;
+  t.channels = 2;
+  t.format = "mp3";
+  t.created_at_ms = created_at_ms;
+  t.updated_at_ms = created_at_ms + 7;
+  return t;
+}
+
+inline std::vector<std::string> ids_of(const std::vector<TrackRecord>& tracks) {
+  std::vector<std::string> ids;
+  ids.reserve(tracks.size());
+  for (const auto& track : tracks) ids.push_back(track.id);
+  return ids;
+}
+
 }  // namespace volkrin::test
 
 namespace volkrin {
@@ -65,6 +99,36 @@ inline bool operator==(const UserRecord& a, const UserRecord& b) {
   return a.id == b.id && a.name == b.name && a.email == b.email &&
          a.password_hash == b.password_hash && a.role == b.role &&
          a.created_at_ms == b.created_at_ms && a.updated_at_ms == b.updated_at_ms;
+}
+
+inline bool operator==(const Uploader& a, const Uploader& b) {
+  return a.id == b.id && a.email == b.email && a.role == b.role;
+}
+
+inline bool operator==(const TrackRecord& a, const TrackRecord& b) {
+  return a.id == b.id && a.title == b.title && a.artist == b.artist && a.file_key == b.file_key &&
+         a.thumbnail_key == b.thumbnail_key && a.uploaded_by == b.uploaded_by &&
+         a.uploader == b.uploader && a.duration_ms == b.duration_ms &&
+         a.bitrate_kbps == b.bitrate_kbps && a.sample_rate == b.sample_rate &&
+         a.channels == b.channels && a.format == b.format && a.created_at_ms == b.created_at_ms &&
+         a.updated_at_ms == b.updated_at_ms;
+}
+
+inline void PrintTo(const TrackRecord& track, std::ostream* out) {
+  const auto number = [](const std::optional<std::int64_t>& v) {
+    return v ? std::to_string(*v) : std::string("null");
+  };
+  *out << "{id=" << track.id << " title=" << track.title << " artist=" << track.artist
+       << " file_key=" << track.file_key << " thumbnail_key=" << track.thumbnail_key
+       << " uploaded_by=" << track.uploaded_by.value_or("null") << " uploader="
+       << (track.uploader
+               ? track.uploader->id + "/" + track.uploader->email + "/" + track.uploader->role
+               : std::string("null"))
+       << " duration_ms=" << number(track.duration_ms)
+       << " bitrate_kbps=" << number(track.bitrate_kbps)
+       << " sample_rate=" << number(track.sample_rate) << " channels=" << number(track.channels)
+       << " format=" << track.format << " created_at_ms=" << track.created_at_ms
+       << " updated_at_ms=" << track.updated_at_ms << "}";
 }
 
 inline void PrintTo(const UserRecord& user, std::ostream* out) {
@@ -211,13 +275,188 @@ TYPED_TEST_P(MetadataStoreConformance, PingSucceedsOnAWorkingStore) {
   EXPECT_NO_THROW(this->store().ping());
 }
 
-REGISTER_TYPED_TEST_SUITE_P(MetadataStoreConformance, InsertedUserIsFoundByIdWithEveryField,
-                            InsertedUserIsFoundByEmail, UnknownIdOrEmailFindsNothing,
-                            DuplicateEmailIsRefusedAndFirstUserKept,
-                            EmailsDifferingOnlyInCaseAreDifferentUsers, DuplicateIdThrows,
-                            FreshStoreListsNoUsers, ListUsersReturnsOldestFirstWithIdBreakingTies,
-                            DeleteUserReturnsTrueOnceThenFalse, DeletingAUserLeavesTheOthers,
-                            DeletedUsersEmailCanBeUsedAgain,
-                            UpdatePasswordHashChangesOnlyHashAndUpdatedAt,
-                            UpdatePasswordHashOfUnknownUserChangesNothing,
-                            PingSucceedsOnAWorkingStore);
+// Tracks. Reads populate the uploader from the users table; the test records carry it so
+// that whole records can be compared.
+
+TYPED_TEST_P(MetadataStoreConformance, InsertedTrackIsFoundWithEveryFieldAndItsUploader) {
+  const auto user = volkrin::test::test_user(1);
+  ASSERT_TRUE(this->store().insert_user(user));
+  auto track = volkrin::test::test_track(1, 5000, user.id);
+  this->store().insert_track(track);
+  track.uploader = volkrin::Uploader{user.id, user.email, user.role};
+  EXPECT_EQ(this->store().find_track(track.id), track);
+  EXPECT_THAT(this->store().list_tracks({}), ::testing::ElementsAre(track));
+}
+
+TYPED_TEST_P(MetadataStoreConformance, UnknownTrackIdFindsNothing) {
+  this->store().insert_track(volkrin::test::test_track(1, 5000));
+  EXPECT_EQ(this->store().find_track(volkrin::test::test_track_id(2)), std::nullopt);
+  EXPECT_EQ(this->store().find_track(""), std::nullopt);
+}
+
+TYPED_TEST_P(MetadataStoreConformance, DuplicateTrackIdThrowsAndKeepsTheFirst) {
+  const auto first = volkrin::test::test_track(1, 5000);
+  auto second = volkrin::test::test_track(2, 6000);
+  second.id = first.id;
+  this->store().insert_track(first);
+  EXPECT_THROW(this->store().insert_track(second), std::runtime_error);
+  EXPECT_EQ(this->store().find_track(first.id), first);
+}
+
+TYPED_TEST_P(MetadataStoreConformance, TrackOfADeletedUserStaysWithoutUploader) {
+  const auto leaving = volkrin::test::test_user(1);
+  const auto staying = volkrin::test::test_user(2);
+  ASSERT_TRUE(this->store().insert_user(leaving));
+  ASSERT_TRUE(this->store().insert_user(staying));
+  this->store().insert_track(volkrin::test::test_track(1, 5000, leaving.id));
+  this->store().insert_track(volkrin::test::test_track(2, 6000, staying.id));
+  ASSERT_TRUE(this->store().delete_user(leaving.id));
+
+  const auto orphan = this->store().find_track(volkrin::test::test_track_id(1));
+  ASSERT_TRUE(orphan);
+  EXPECT_EQ(orphan->uploader, std::nullopt);
+  EXPECT_EQ(orphan->title, "Title 1");
+  const auto kept = this->store().find_track(volkrin::test::test_track_id(2));
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->uploader, (volkrin::Uploader{staying.id, staying.email, staying.role}));
+  const auto listed = this->store().list_tracks({});
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1].id, volkrin::test::test_track_id(1));
+  EXPECT_EQ(listed[1].uploader, std::nullopt);
+}
+
+TYPED_TEST_P(MetadataStoreConformance, OptionalTrackFactsRoundTripAsAbsent) {
+  auto track = volkrin::test::test_track(1, 5000);
+  track.artist = "";
+  track.duration_ms.reset();
+  track.bitrate_kbps.reset();
+  track.sample_rate.reset();
+  track.channels.reset();
+  track.format = "";
+  this->store().insert_track(track);
+  const auto found = this->store().find_track(track.id);
+  EXPECT_EQ(found, track);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->uploaded_by, std::nullopt);
+  EXPECT_EQ(found->duration_ms, std::nullopt);
+  EXPECT_EQ(found->channels, std::nullopt);
+}
+
+TYPED_TEST_P(MetadataStoreConformance, FreshStoreListsNoTracks) {
+  EXPECT_TRUE(this->store().list_tracks({}).empty());
+  EXPECT_TRUE(this->store().list_tracks({.limit = 5, .offset = 0, .text = "x"}).empty());
+}
+
+TYPED_TEST_P(MetadataStoreConformance, ListTracksReturnsNewestFirstWithHigherIdBreakingTies) {
+  // Inserted out of order; tracks 1, 3 and 2 share a creation time.
+  this->store().insert_track(volkrin::test::test_track(1, 2000));
+  this->store().insert_track(volkrin::test::test_track(4, 1000));
+  this->store().insert_track(volkrin::test::test_track(3, 2000));
+  this->store().insert_track(volkrin::test::test_track(5, 3000));
+  this->store().insert_track(volkrin::test::test_track(2, 2000));
+  EXPECT_THAT(
+      volkrin::test::ids_of(this->store().list_tracks({})),
+      ::testing::ElementsAre(volkrin::test::test_track_id(5), volkrin::test::test_track_id(3),
+                             volkrin::test::test_track_id(2), volkrin::test::test_track_id(1),
+                             volkrin::test::test_track_id(4)));
+}
+
+TYPED_TEST_P(MetadataStoreConformance, ListTracksAppliesLimitAndOffset) {
+  for (unsigned n = 1; n <= 5; ++n) {
+    this->store().insert_track(volkrin::test::test_track(n, 1000 * n));
+  }
+  using volkrin::test::test_track_id;
+  const auto page = [&](std::optional<std::int64_t> limit, std::int64_t offset) {
+    return volkrin::test::ids_of(
+        this->store().list_tracks({.limit = limit, .offset = offset, .text = ""}));
+  };
+  EXPECT_THAT(page(2, 0), ::testing::ElementsAre(test_track_id(5), test_track_id(4)));
+  EXPECT_THAT(page(2, 2), ::testing::ElementsAre(test_track_id(3), test_track_id(2)));
+  EXPECT_THAT(page(2, 4), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(page(2, 5), ::testing::IsEmpty());
+  EXPECT_THAT(page(std::nullopt, 3), ::testing::ElementsAre(test_track_id(2), test_track_id(1)));
+  EXPECT_THAT(page(0, 0), ::testing::IsEmpty());
+}
+
+TYPED_TEST_P(MetadataStoreConformance, TextSearchMatchesTitleOrArtistIgnoringCase) {
+  auto by_title = volkrin::test::test_track(1, 1000);
+  by_title.title = "Night DRIVE";
+  auto by_artist = volkrin::test::test_track(2, 2000);
+  by_artist.artist = "The Drivers";
+  auto neither = volkrin::test::test_track(3, 3000);
+  neither.title = "Morning";
+  neither.artist = "Nobody";
+  for (const auto& t : {by_title, by_artist, neither}) this->store().insert_track(t);
+  using volkrin::test::test_track_id;
+  const auto search = [&](std::string text, std::optional<std::int64_t> limit = std::nullopt,
+                          std::int64_t offset = 0) {
+    return volkrin::test::ids_of(
+        this->store().list_tracks({.limit = limit, .offset = offset, .text = std::move(text)}));
+  };
+  EXPECT_THAT(search("drive"), ::testing::ElementsAre(test_track_id(2), test_track_id(1)));
+  EXPECT_THAT(search("rIvE"), ::testing::ElementsAre(test_track_id(2), test_track_id(1)));
+  EXPECT_THAT(search("night d"), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("drive", 1, 1), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("jazz"), ::testing::IsEmpty());
+  EXPECT_THAT(search(""), ::testing::SizeIs(3));
+}
+
+TYPED_TEST_P(MetadataStoreConformance, LikeWildcardsInSearchTextMatchLiterally) {
+  const std::vector<std::string> titles = {"100% Pure", "1000 Pure",   "a_b",
+                                           "axb",       "back\\slash", "backslash"};
+  for (unsigned n = 0; n < titles.size(); ++n) {
+    auto t = volkrin::test::test_track(n + 1, 1000 * (n + 1));
+    t.title = titles[n];
+    t.artist = "Someone";
+    this->store().insert_track(t);
+  }
+  using volkrin::test::test_track_id;
+  const auto search = [&](std::string text) {
+    return volkrin::test::ids_of(
+        this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = std::move(text)}));
+  };
+  EXPECT_THAT(search("%"), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("0% P"), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("_"), ::testing::ElementsAre(test_track_id(3)));
+  EXPECT_THAT(search("a_b"), ::testing::ElementsAre(test_track_id(3)));
+  EXPECT_THAT(search("\\"), ::testing::ElementsAre(test_track_id(5)));
+  EXPECT_THAT(search("k\\s"), ::testing::ElementsAre(test_track_id(5)));
+}
+
+TYPED_TEST_P(MetadataStoreConformance, DeleteTrackReturnsTheRowOnceThenNothing) {
+  const auto user = volkrin::test::test_user(1);
+  ASSERT_TRUE(this->store().insert_user(user));
+  const auto track = volkrin::test::test_track(1, 5000, user.id);
+  const auto other = volkrin::test::test_track(2, 6000, user.id);
+  this->store().insert_track(track);
+  this->store().insert_track(other);
+
+  const auto deleted = this->store().delete_track(track.id);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->id, track.id);
+  EXPECT_EQ(deleted->title, track.title);
+  EXPECT_EQ(deleted->file_key, track.file_key);
+  EXPECT_EQ(deleted->thumbnail_key, track.thumbnail_key);
+  EXPECT_EQ(deleted->duration_ms, track.duration_ms);
+  EXPECT_EQ(deleted->created_at_ms, track.created_at_ms);
+
+  EXPECT_EQ(this->store().delete_track(track.id), std::nullopt);
+  EXPECT_EQ(this->store().find_track(track.id), std::nullopt);
+  EXPECT_THAT(volkrin::test::ids_of(this->store().list_tracks({})),
+              ::testing::ElementsAre(other.id));
+  EXPECT_EQ(this->store().delete_track(volkrin::test::test_track_id(9)), std::nullopt);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(
+    MetadataStoreConformance, InsertedUserIsFoundByIdWithEveryField, InsertedUserIsFoundByEmail,
+    UnknownIdOrEmailFindsNothing, DuplicateEmailIsRefusedAndFirstUserKept,
+    EmailsDifferingOnlyInCaseAreDifferentUsers, DuplicateIdThrows, FreshStoreListsNoUsers,
+    ListUsersReturnsOldestFirstWithIdBreakingTies, DeleteUserReturnsTrueOnceThenFalse,
+    DeletingAUserLeavesTheOthers, DeletedUsersEmailCanBeUsedAgain,
+    UpdatePasswordHashChangesOnlyHashAndUpdatedAt, UpdatePasswordHashOfUnknownUserChangesNothing,
+    PingSucceedsOnAWorkingStore, InsertedTrackIsFoundWithEveryFieldAndItsUploader,
+    UnknownTrackIdFindsNothing, DuplicateTrackIdThrowsAndKeepsTheFirst,
+    TrackOfADeletedUserStaysWithoutUploader, OptionalTrackFactsRoundTripAsAbsent,
+    FreshStoreListsNoTracks, ListTracksReturnsNewestFirstWithHigherIdBreakingTies,
+    ListTracksAppliesLimitAndOffset, TextSearchMatchesTitleOrArtistIgnoringCase,
+    LikeWildcardsInSearchTextMatchLiterally, DeleteTrackReturnsTheRowOnceThenNothing);

@@ -1,0 +1,432 @@
+// TrackUpload over real local media and SQLite: format checks, limits, and all-or-nothing.
+#include "service/track_upload.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "media/local_media_store.hpp"
+#include "media/media_samples.hpp"
+#include "store/sqlite/sqlite_metadata_store.hpp"
+#include "store/temp_dir.hpp"
+#include "support/api_error.hpp"
+#include "support/metrics.hpp"
+#include "support/object_id.hpp"
+
+namespace volkrin {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::EndsWith;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+using ErrorSeen = std::optional<std::pair<int, std::string>>;
+
+// The status and message of the ApiError that fn throws, or nullopt when it throws none.
+template <typename Fn>
+ErrorSeen api_error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const ApiError& e) {
+    return std::make_pair(e.status(), std::string(e.what()));
+  }
+  return std::nullopt;
+}
+
+ErrorSeen error(int status, std::string message) {
+  return std::make_pair(status, std::move(message));
+}
+
+const test_media::AudioSample& mp3_sample() {
+  for (const auto& s : test_media::audio_samples()) {
+    if (s.name == "mp3") return s;
+  }
+  throw std::logic_error("no mp3 sample");
+}
+
+const test_media::ImageSample& png_sample() {
+  for (const auto& s : test_media::image_samples()) {
+    if (s.name == "png") return s;
+  }
+  throw std::logic_error("no png sample");
+}
+
+constexpr std::string_view kMissing = "Title, audio, and thumbnail are required";
+constexpr std::string_view kNotAudio =
+    "The audio file must be MP3, M4A/AAC, OGG/Opus, FLAC or WAV audio";
+constexpr std::string_view kNotImage = "The thumbnail must be a JPEG, PNG, WebP or GIF image";
+
+class TrackUploadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test_media::ffmpeg_available()) GTEST_SKIP() << "ffmpeg is not installed";
+    const auto mp3_file = test_media::audio_file(mp3_sample());
+    const auto png_file = test_media::image_file(png_sample());
+    ASSERT_TRUE(mp3_file && png_file) << "ffmpeg could not make the samples";
+    mp3_ = test_media::read_bytes(*mp3_file);
+    png_ = test_media::read_bytes(*png_file);
+    // The checks below depend on these sizes relative to the 4096 sniffed bytes.
+    ASSERT_GT(mp3_.size(), 3 * kSniffBytes);
+    ASSERT_LT(png_.size(), kSniffBytes);
+
+    media_.emplace(root(), "upload-test-secret");
+    store_.emplace(dir_.path() / "db" / "volkrin.db");
+    user_ = UserRecord{.id = new_object_id(),
+                       .name = "Uploader",
+                       .email = "uploader@example.com",
+                       .password_hash = "$argon2id$hash",
+                       .role = "user",
+                       .created_at_ms = 1'700'000'000'000,
+                       .updated_at_ms = 1'700'000'000'000};
+    ASSERT_TRUE(store_->insert_user(user_));
+  }
+
+  fs::path root() const { return dir_.path() / "media"; }
+  Uploader uploader() const { return Uploader{user_.id, user_.email, user_.role}; }
+
+  std::unique_ptr<TrackUpload> start(UploadLimits limits = {}) {
+    return std::make_unique<TrackUpload>(*media_, *store_, limits, uploader());
+  }
+
+  // Writes in chunks of an odd size, so that no chunk boundary falls on 4096.
+  static void write_in_chunks(TrackUpload& upload, UploadFile which, std::string_view bytes,
+                              std::size_t chunk = 1021) {
+    for (std::size_t at = 0; at < bytes.size(); at += chunk) {
+      upload.write(which, bytes.substr(at, chunk));
+    }
+  }
+
+  static void send_file(TrackUpload& upload, UploadFile which, std::string_view name,
+                        std::string_view bytes) {
+    upload.begin_file(which, name);
+    write_in_chunks(upload, which, bytes);
+    upload.end_file(which);
+  }
+
+  // Every regular file below the media root, staging area included.
+  std::vector<std::string> stored_files() const {
+    std::vector<std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(root())) {
+      if (entry.is_regular_file()) files.push_back(fs::relative(entry.path(), root()).string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  std::vector<std::string> incoming() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(root() / LocalMediaStore::kIncomingDir)) {
+      names.push_back(entry.path().filename().string());
+    }
+    return names;
+  }
+
+  std::size_t track_rows() { return store_->list_tracks({}).size(); }
+
+  // An upload with all three pieces, ready to finish.
+  std::unique_ptr<TrackUpload> complete_upload() {
+    auto upload = start();
+    upload->set_field("title", "Night Drive");
+    send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
+    send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+    return upload;
+  }
+
+  test::TempDir dir_;
+  std::optional<LocalMediaStore> media_;
+  std::optional<SqliteMetadataStore> store_;
+  UserRecord user_;
+  std::string mp3_, png_;
+};
+
+TEST_F(TrackUploadTest, FullUploadCommitsBothObjectsAndInsertsARowWithTheAudioFacts) {
+  const std::uint64_t bytes_before = metrics().upload_bytes.value();
+  auto upload = start();
+  upload->set_field("title", "  Night Drive \r\n");
+  upload->set_field("artist", "\tThe Volks ");
+  upload->set_field("genre", "ignored");
+  send_file(*upload, UploadFile::audio, "my song.mp3", mp3_);
+  send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+  const TrackRecord track = upload->finish();
+
+  EXPECT_TRUE(is_object_id(track.id));
+  EXPECT_EQ(track.title, "Night Drive");
+  EXPECT_EQ(track.artist, "The Volks");
+  EXPECT_THAT(track.file_key, StartsWith("audio/"));
+  EXPECT_THAT(track.file_key, EndsWith("-my_song.mp3"));
+  EXPECT_THAT(track.thumbnail_key, StartsWith("thumbnails/"));
+  EXPECT_THAT(track.thumbnail_key, EndsWith("-cover.png"));
+  EXPECT_EQ(track.uploaded_by, user_.id);
+  ASSERT_TRUE(track.uploader);
+  EXPECT_EQ(track.uploader->email, user_.email);
+  EXPECT_EQ(track.format, "mp3");
+  ASSERT_TRUE(track.duration_ms && track.sample_rate && track.channels && track.bitrate_kbps);
+  EXPECT_NEAR(static_cast<double>(*track.duration_ms), 2000.0, 100.0);
+  EXPECT_EQ(*track.sample_rate, 44100);
+  EXPECT_EQ(*track.channels, 2);
+  EXPECT_GT(*track.bitrate_kbps, 0);
+  EXPECT_GT(track.created_at_ms, 1'700'000'000'000);
+  EXPECT_EQ(track.created_at_ms, track.updated_at_ms);
+
+  const auto row = store_->find_track(track.id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->title, "Night Drive");
+  EXPECT_EQ(row->artist, "The Volks");
+  EXPECT_EQ(row->file_key, track.file_key);
+  EXPECT_EQ(row->thumbnail_key, track.thumbnail_key);
+  EXPECT_EQ(row->uploaded_by, user_.id);
+  ASSERT_TRUE(row->uploader);
+  EXPECT_EQ(row->uploader->id, user_.id);
+  EXPECT_EQ(row->uploader->role, "user");
+  EXPECT_EQ(row->duration_ms, track.duration_ms);
+  EXPECT_EQ(row->bitrate_kbps, track.bitrate_kbps);
+  EXPECT_EQ(row->sample_rate, 44100);
+  EXPECT_EQ(row->channels, 2);
+  EXPECT_EQ(row->format, "mp3");
+  EXPECT_EQ(row->created_at_ms, track.created_at_ms);
+
+  EXPECT_EQ(test_media::read_bytes(root() / track.file_key), mp3_);
+  EXPECT_EQ(test_media::read_bytes(root() / track.thumbnail_key), png_);
+  EXPECT_THAT(stored_files(), ElementsAre(track.file_key, track.thumbnail_key));
+  EXPECT_THAT(incoming(), IsEmpty());
+  EXPECT_EQ(metrics().upload_bytes.value() - bytes_before, mp3_.size() + png_.size());
+}
+
+TEST_F(TrackUploadTest, MissingTitleIsRefusedAndDiscardLeavesNothing) {
+  auto upload = start();
+  upload->set_field("title", " \t ");
+  send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
+  send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+  EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
+  upload->discard();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+  EXPECT_THAT(incoming(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, MissingAudioIsRefusedAndDiscardLeavesNothing) {
+  auto upload = start();
+  upload->set_field("title", "Night Drive");
+  send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+  EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
+  upload->discard();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+  EXPECT_THAT(incoming(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, MissingThumbnailIsRefusedAndDiscardLeavesNothing) {
+  auto upload = start();
+  upload->set_field("title", "Night Drive");
+  send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
+  EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
+  upload->discard();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+  EXPECT_THAT(incoming(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, AudioThatWasBegunButNeverEndedCountsAsMissing) {
+  auto upload = start();
+  upload->set_field("title", "Night Drive");
+  upload->begin_file(UploadFile::audio, "song.mp3");
+  write_in_chunks(*upload, UploadFile::audio, mp3_);
+  send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+  EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
+  upload->discard();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, RandomBytesAsAudioAreRefusedByTheWriteThatCompletesTheFirst4096Bytes) {
+  const std::string noise = test_media::random_bytes(3 * kSniffBytes, 7);
+  ASSERT_EQ(sniff_audio(noise.substr(0, kSniffBytes)), std::nullopt);
+  auto upload = start();
+  upload->begin_file(UploadFile::audio, "noise.mp3");
+  EXPECT_EQ(api_error_of([&] {
+              upload->write(UploadFile::audio, std::string_view(noise).substr(0, kSniffBytes - 1));
+            }),
+            std::nullopt);
+  EXPECT_EQ(api_error_of([&] {
+              upload->write(UploadFile::audio, std::string_view(noise).substr(kSniffBytes - 1, 1));
+            }),
+            error(415, std::string(kNotAudio)));
+  upload->discard();
+  EXPECT_THAT(stored_files(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, RandomBytesAsAudioAreRefusedByAWriteThatCrosses4096) {
+  const std::string noise = test_media::random_bytes(3 * kSniffBytes, 8);
+  auto upload = start();
+  upload->begin_file(UploadFile::audio, "noise.mp3");
+  ASSERT_EQ(api_error_of([&] { upload->write(UploadFile::audio, noise.substr(0, 3000)); }),
+            std::nullopt);
+  EXPECT_EQ(api_error_of([&] { upload->write(UploadFile::audio, noise.substr(3000, 3000)); }),
+            error(415, std::string(kNotAudio)));
+}
+
+TEST_F(TrackUploadTest, ImageAsAudioIsRefused) {
+  auto upload = start();
+  upload->begin_file(UploadFile::audio, "cover.mp3");
+  EXPECT_EQ(api_error_of([&] {
+              write_in_chunks(*upload, UploadFile::audio, png_);
+              upload->end_file(UploadFile::audio);
+            }),
+            error(415, std::string(kNotAudio)));
+  upload->discard();
+  EXPECT_THAT(stored_files(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, AudioAsThumbnailIsRefusedOnceTheFirst4096BytesAreIn) {
+  auto upload = start();
+  upload->begin_file(UploadFile::thumbnail, "song.png");
+  const std::string_view audio(mp3_);
+  EXPECT_EQ(api_error_of([&] { upload->write(UploadFile::thumbnail, audio.substr(0, 4000)); }),
+            std::nullopt);
+  EXPECT_EQ(api_error_of([&] { upload->write(UploadFile::thumbnail, audio.substr(4000, 200)); }),
+            error(415, std::string(kNotImage)));
+  upload->discard();
+  EXPECT_THAT(stored_files(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, FileShorterThanTheSniffWindowIsCheckedAtEndFile) {
+  auto upload = start();
+  upload->begin_file(UploadFile::thumbnail, "short.png");
+  EXPECT_EQ(
+      api_error_of([&] { upload->write(UploadFile::thumbnail, test_media::random_bytes(100, 9)); }),
+      std::nullopt);
+  EXPECT_EQ(api_error_of([&] { upload->end_file(UploadFile::thumbnail); }),
+            error(415, std::string(kNotImage)));
+}
+
+TEST_F(TrackUploadTest, EmptyAudioFileIsRefusedAtEndFile) {
+  auto upload = start();
+  upload->begin_file(UploadFile::audio, "empty.mp3");
+  EXPECT_EQ(api_error_of([&] { upload->end_file(UploadFile::audio); }),
+            error(415, std::string(kNotAudio)));
+}
+
+TEST_F(TrackUploadTest, AudioIsRefusedWith413AtTheWriteThatCrossesTheLimit) {
+  constexpr std::size_t kChunk = 3001;
+  auto upload = start(UploadLimits{.max_audio_bytes = 3 * kChunk, .max_thumbnail_bytes = 5 << 20});
+  upload->begin_file(UploadFile::audio, "song.mp3");
+  const std::string_view audio(mp3_);
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(
+        api_error_of([&] { upload->write(UploadFile::audio, audio.substr(i * kChunk, kChunk)); }),
+        std::nullopt)
+        << "write " << i << " stays within the limit";
+  }
+  EXPECT_EQ(api_error_of([&] { upload->write(UploadFile::audio, audio.substr(3 * kChunk, 1)); }),
+            error(413, "The audio file is larger than the limit of 9003 bytes"));
+  upload->discard();
+  EXPECT_THAT(stored_files(), IsEmpty());
+  EXPECT_THAT(incoming(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, ThumbnailLimitInWholeMebibytesIsNamedInMiB) {
+  auto upload = start(UploadLimits{.max_audio_bytes = 200 << 20, .max_thumbnail_bytes = 1 << 20});
+  upload->begin_file(UploadFile::thumbnail, "cover.png");
+  ASSERT_EQ(api_error_of([&] { upload->write(UploadFile::thumbnail, png_); }), std::nullopt);
+  const std::string filler((1 << 20) - png_.size(), 'x');
+  ASSERT_EQ(api_error_of([&] { upload->write(UploadFile::thumbnail, filler); }), std::nullopt);
+  EXPECT_EQ(api_error_of([&] { upload->write(UploadFile::thumbnail, "x"); }),
+            error(413, "The thumbnail is larger than the limit of 1 MiB"));
+}
+
+TEST_F(TrackUploadTest, SecondAudioPartIsRefused) {
+  auto upload = start();
+  send_file(*upload, UploadFile::audio, "one.mp3", mp3_);
+  EXPECT_EQ(api_error_of([&] { upload->begin_file(UploadFile::audio, "two.mp3"); }),
+            error(400, "Only one audio file per upload"));
+}
+
+TEST_F(TrackUploadTest, SecondAudioPartIsRefusedEvenWhileTheFirstIsOpen) {
+  auto upload = start();
+  upload->begin_file(UploadFile::audio, "one.mp3");
+  EXPECT_EQ(api_error_of([&] { upload->begin_file(UploadFile::audio, "two.mp3"); }),
+            error(400, "Only one audio file per upload"));
+}
+
+TEST_F(TrackUploadTest, SecondThumbnailIsRefused) {
+  auto upload = start();
+  send_file(*upload, UploadFile::thumbnail, "one.png", png_);
+  EXPECT_EQ(api_error_of([&] { upload->begin_file(UploadFile::thumbnail, "two.png"); }),
+            error(400, "Only one thumbnail per upload"));
+}
+
+TEST_F(TrackUploadTest, AudioThatSniffsButCannotBeMeasuredIsRefusedAndNothingIsCommitted) {
+  auto upload = start();
+  upload->set_field("title", "Hollow");
+  send_file(*upload, UploadFile::audio, "hollow.wav", test_media::wav_header(0));
+  send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+  EXPECT_EQ(api_error_of([&] { upload->finish(); }),
+            error(415, "The audio file could not be read as wav audio"));
+  upload->discard();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, DiscardAfterFinishKeepsTheTrackAndItsObjects) {
+  auto upload = complete_upload();
+  const TrackRecord track = upload->finish();
+  upload->discard();
+  upload.reset();
+  EXPECT_TRUE(store_->find_track(track.id));
+  EXPECT_THAT(stored_files(), ElementsAre(track.file_key, track.thumbnail_key));
+}
+
+TEST_F(TrackUploadTest, DiscardTwiceIsHarmless) {
+  auto upload = complete_upload();
+  upload->discard();
+  EXPECT_NO_THROW(upload->discard());
+  upload.reset();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+  EXPECT_THAT(incoming(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, InsertFailureAfterCommitRemovesTheCommittedObjectsOnDiscard) {
+  auto upload = complete_upload();
+  // With foreign keys on, a row naming a user who no longer exists cannot be inserted;
+  // by then both objects have been committed.
+  ASSERT_TRUE(store_->delete_user(user_.id));
+  EXPECT_THROW(upload->finish(), std::runtime_error);
+  EXPECT_EQ(stored_files().size(), 2u) << "both objects were committed before the insert";
+  upload->discard();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+  EXPECT_THAT(incoming(), IsEmpty());
+  EXPECT_NO_THROW(upload->discard());
+}
+
+TEST_F(TrackUploadTest, DestroyingAnUploadWhoseInsertFailedRemovesTheCommittedObjects) {
+  auto upload = complete_upload();
+  ASSERT_TRUE(store_->delete_user(user_.id));
+  EXPECT_THROW(upload->finish(), std::runtime_error);
+  ASSERT_EQ(stored_files().size(), 2u);
+  upload.reset();
+  EXPECT_THAT(stored_files(), IsEmpty());
+}
+
+TEST_F(TrackUploadTest, DestroyingAnUnfinishedUploadRemovesEverything) {
+  auto upload = complete_upload();
+  ASSERT_FALSE(incoming().empty()) << "both files are staged";
+  upload.reset();
+  EXPECT_EQ(track_rows(), 0u);
+  EXPECT_THAT(stored_files(), IsEmpty());
+  EXPECT_THAT(incoming(), IsEmpty());
+}
+
+}  // namespace
+}  // namespace volkrin
