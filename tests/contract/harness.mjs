@@ -280,7 +280,9 @@ export async function api(base, method, urlPath, { token, json, body, headers = 
   });
   const text = await res.text();
   let parsed;
-  if (/^application\/json\b/i.test(res.headers.get('content-type') ?? '')) {
+  // A 304 may repeat the Content-Type of the 200 it stands for, without a body.
+  const bodyless = res.status === 304 || res.status === 204;
+  if (!bodyless && /^application\/json\b/i.test(res.headers.get('content-type') ?? '')) {
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -737,6 +739,23 @@ export function uploadTrack(base, token, fields, { timeoutMs = 30_000 } = {}) {
 export function uploadMultipart(base, token, parts, options = {}) {
   const { body, contentType } = multipartBody(parts, options);
   return api(base, 'POST', '/api/tracks/upload', { token, body, headers: { 'Content-Type': contentType }, timeoutMs: 30_000 });
+}
+
+// The bytes of a whole POST /api/tracks/upload request for a raw connection: the header
+// block, then the body, with Content-Length or, when chunked, in chunks of chunkSize.
+export function uploadRequestBytes({ token, body, contentType, chunked = false, chunkSize = 16 * 1024 }) {
+  const lines = ['POST /api/tracks/upload HTTP/1.1', 'Host: 127.0.0.1', `Content-Type: ${contentType}`];
+  if (token !== undefined) lines.push(`Authorization: Bearer ${token}`);
+  lines.push(chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
+  if (!chunked) return Buffer.concat([head, body]);
+  const chunks = [head];
+  for (let start = 0; start < body.length; start += chunkSize) {
+    const chunk = body.subarray(start, start + chunkSize);
+    chunks.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from('0\r\n\r\n'));
+  return Buffer.concat(chunks);
 }
 
 export const mediaRoot = (dataDir) => path.join(dataDir, 'media');

@@ -19,6 +19,7 @@ import {
   startServer,
   storedMediaFiles,
   uploadParts,
+  uploadRequestBytes,
   waitFor,
 } from './harness.mjs';
 import { image, tone } from './media-samples.mjs';
@@ -45,23 +46,9 @@ describe('a server killed during an upload, restarted on the same DATA_DIR', () 
       const { body, contentType } = multipartBody(
         uploadParts({ title: 'Cut off', artist: 'Crash', audio: tone('mp3', 60), thumbnail: image('png') }),
       );
+      const request = uploadRequestBytes({ token: admin.token, body, contentType });
       conn = await RawConnection.open(first.port);
-      await conn.write(
-        Buffer.concat([
-          Buffer.from(
-            [
-              'POST /api/tracks/upload HTTP/1.1',
-              'Host: 127.0.0.1',
-              `Authorization: Bearer ${admin.token}`,
-              `Content-Type: ${contentType}`,
-              `Content-Length: ${body.length}`,
-              '',
-              '',
-            ].join('\r\n'),
-          ),
-          body.subarray(0, body.length >> 1),
-        ]),
-      );
+      await conn.write(request.subarray(0, request.length - (body.length >> 1)));
       partialBeforeKill = await waitFor(
         () => {
           const sizes = partialFileSizes(dataDir);

@@ -9,9 +9,12 @@ import {
   RawConnection,
   assertNothingLeftBehind,
   createAdmin,
+  multipartBody,
   randomHex,
   startServer,
   trackState,
+  uploadParts,
+  uploadRequestBytes,
   uploadTrack,
 } from './harness.mjs';
 import { image, largeImage, tone } from './media-samples.mjs';
@@ -82,6 +85,21 @@ describe('track upload size limits (MAX_AUDIO_SIZE=64K, MAX_THUMBNAIL_SIZE=8K)',
     const res = await uploadTrack(base, admin.token, form({ audio: mp3OfSize(MAX_AUDIO + 1) }));
     assert.equal(res.status, 413, res.text);
     assert.deepEqual(res.json, { message: 'The audio file is larger than the limit of 65536 bytes' });
+    await assertNothingLeftBehind(base, server.dataDir, before);
+  });
+
+  it('answers 413 to an audio file over MAX_AUDIO_SIZE sent with Transfer-Encoding: chunked', async () => {
+    const before = await trackState(base, server.dataDir);
+    const { body, contentType } = multipartBody(uploadParts(form({ audio: tone('mp3', 10) })));
+    const conn = await RawConnection.open(server.port);
+    try {
+      await conn.write(uploadRequestBytes({ token: admin.token, body, contentType, chunked: true }));
+      const res = await conn.readResponse({ timeoutMs: 10_000 });
+      assert.equal(res.status, 413, res.text);
+      assert.deepEqual(res.json, { message: 'The audio file is larger than the limit of 65536 bytes' });
+    } finally {
+      conn.destroy();
+    }
     await assertNothingLeftBehind(base, server.dataDir, before);
   });
 

@@ -26,6 +26,7 @@ import {
   trackState,
   uploadMultipart,
   uploadParts,
+  uploadRequestBytes,
   uploadTrack,
   waitFor,
   waitUntilServerHasRead,
@@ -190,6 +191,21 @@ describe('track upload', () => {
       assert.ok(storedMediaFiles(server.dataDir).includes(key), `${key} is not stored below DATA_DIR/media`);
     });
 
+    it('accepts a body sent with Transfer-Encoding: chunked', async () => {
+      const fields = form();
+      const { body, contentType } = multipartBody(uploadParts(fields));
+      const conn = await RawConnection.open(server.port);
+      try {
+        await conn.write(uploadRequestBytes({ token: admin.token, body, contentType, chunked: true, chunkSize: 5000 }));
+        const res = await conn.readResponse({ timeoutMs: 10_000 });
+        assert.equal(res.status, 201, res.text);
+        assert.equal(res.json.track.title, fields.title);
+        assert.ok(readFileSync(path.join(mediaRoot(server.dataDir), res.json.track.fileKey)).equals(fields.audio.bytes));
+      } finally {
+        conn.destroy();
+      }
+    });
+
     it('accepts the fields in any order, files first', async () => {
       const fields = form();
       const parts = uploadParts(fields).reverse();
@@ -296,18 +312,10 @@ describe('track upload', () => {
       const before = await trackState(base, server.dataDir);
       const uploadsBefore = await uploadsCounted();
       const { body, contentType } = multipartBody(uploadParts(form({ audio: tone('mp3', 60) })));
-      const head = [
-        'POST /api/tracks/upload HTTP/1.1',
-        'Host: 127.0.0.1',
-        `Authorization: Bearer ${admin.token}`,
-        `Content-Type: ${contentType}`,
-        `Content-Length: ${body.length}`,
-        '',
-        '',
-      ].join('\r\n');
+      const request = uploadRequestBytes({ token: admin.token, body, contentType });
 
       const conn = await RawConnection.open(server.port);
-      await conn.write(Buffer.concat([Buffer.from(head), body.subarray(0, body.length >> 1)]));
+      await conn.write(request.subarray(0, request.length - (body.length >> 1)));
       await waitUntilServerHasRead(server.port, conn.localPort);
       // The upload is under way: its audio is being written to a partial file.
       await waitFor(() => incomingEntries(server.dataDir).length > 0, { what: 'a partial file in .incoming' });
