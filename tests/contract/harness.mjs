@@ -1,6 +1,6 @@
 // Shared harness of the HTTP contract tests: starts the built server on a free port in a
 // fresh data directory, and offers small clients (fetch-based and raw socket), JWT forging
-// functions, and track helpers (multipart uploads, a view of the media directory).
+// functions, and track functions (multipart uploads, a view of the media directory).
 // Nothing here sleeps for a fixed time: every wait has a deadline.
 
 import assert from 'node:assert/strict';
