@@ -1,10 +1,12 @@
 // Shared harness of the HTTP contract tests: starts the built server on a free port in a
-// fresh data directory, and offers small clients (fetch-based and raw socket) plus JWT
-// forging functions. Nothing here sleeps for a fixed time: every wait has a deadline.
+// fresh data directory, and offers small clients (fetch-based and raw socket), JWT forging
+// functions, and track functions (multipart uploads, a view of the media directory).
+// Nothing here sleeps for a fixed time: every wait has a deadline.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -278,7 +280,9 @@ export async function api(base, method, urlPath, { token, json, body, headers = 
   });
   const text = await res.text();
   let parsed;
-  if (/^application\/json\b/i.test(res.headers.get('content-type') ?? '')) {
+  // A 304 may repeat the Content-Type of the 200 it stands for, without a body.
+  const bodyless = res.status === 304 || res.status === 204;
+  if (!bodyless && /^application\/json\b/i.test(res.headers.get('content-type') ?? '')) {
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -620,6 +624,28 @@ export function rawPost(urlPath, body, extraHeaderLines = []) {
   ].join('\r\n');
 }
 
+// Sends one request with "Connection: close" among its header lines and reads until the
+// server closes. Returns {status, headers (lower-case names), body}, where body is every
+// byte after the header block: a HEAD or 304 answer must leave it empty.
+export async function rawExchange(port, requestText, { timeoutMs = 5000 } = {}) {
+  const conn = await RawConnection.open(port);
+  try {
+    await conn.write(requestText);
+    await conn.waitForClose({ timeoutMs });
+  } finally {
+    conn.destroy();
+  }
+  const headerEnd = conn.buffer.indexOf('\r\n\r\n');
+  if (headerEnd < 0) throw new Error(`no complete response header: ${JSON.stringify(conn.buffer.toString('latin1').slice(0, 200))}`);
+  const [statusLine, ...lines] = conn.buffer.subarray(0, headerEnd).toString('latin1').split('\r\n');
+  const headers = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: conn.buffer.subarray(headerEnd + 4) };
+}
+
 // Linux only: resolves once the server process has read everything sent on the
 // connection (its receive queue for that connection is empty), so that a request is
 // known to be in the server's hands. Elsewhere it resolves at once.
@@ -646,4 +672,147 @@ export async function waitUntilServerHasRead(serverPort, clientPort, timeoutMs =
     if (performance.now() > deadline) throw new Error(`the server did not read the request within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Polling
+
+// Resolves with the first truthy value of check() (which may be async), calling it every
+// intervalMs; rejects at the deadline.
+export async function waitFor(check, { timeoutMs = 5000, intervalMs = 10, what = 'a condition' } = {}) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result) return result;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tracks: multipart bodies, uploads and the media directory
+
+// A multipart/form-data body built byte by byte, for what FormData cannot express.
+// parts: [{name, data, filename?, contentType?}] with data a string or Buffer.
+// finalBoundary: false leaves out the closing "--boundary--" line.
+// Returns {body (Buffer), contentType, boundary}.
+export function multipartBody(parts, { boundary = `volkrin-${randomHex(12)}`, finalBoundary = true } = {}) {
+  const chunks = [];
+  for (const part of parts) {
+    let disposition = `form-data; name="${part.name}"`;
+    if (part.filename !== undefined) disposition += `; filename="${part.filename}"`;
+    const lines = [`--${boundary}`, `Content-Disposition: ${disposition}`];
+    if (part.contentType !== undefined) lines.push(`Content-Type: ${part.contentType}`);
+    chunks.push(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'));
+    chunks.push(Buffer.isBuffer(part.data) ? part.data : Buffer.from(String(part.data), 'utf8'));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  if (finalBoundary) chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}`, boundary };
+}
+
+// The multipart parts of an upload: title, artist, file (the audio) and thumbnail. A file
+// is {bytes, name, mime}; a field left undefined is left out of the form.
+export function uploadParts({ title, artist, audio, thumbnail }) {
+  const parts = [];
+  if (title !== undefined) parts.push({ name: 'title', data: title });
+  if (artist !== undefined) parts.push({ name: 'artist', data: artist });
+  if (audio !== undefined) parts.push({ name: 'file', filename: audio.name, contentType: audio.mime, data: audio.bytes });
+  if (thumbnail !== undefined) {
+    parts.push({ name: 'thumbnail', filename: thumbnail.name, contentType: thumbnail.mime, data: thumbnail.bytes });
+  }
+  return parts;
+}
+
+// POST /api/tracks/upload with fetch's FormData, as a browser sends it. Same fields as
+// uploadParts. Returns what api() returns.
+export function uploadTrack(base, token, fields, { timeoutMs = 30_000 } = {}) {
+  const form = new FormData();
+  for (const part of uploadParts(fields)) {
+    if (part.filename === undefined) form.append(part.name, part.data);
+    else form.append(part.name, new Blob([part.data], { type: part.contentType }), part.filename);
+  }
+  return api(base, 'POST', '/api/tracks/upload', { token, body: form, timeoutMs });
+}
+
+// POST /api/tracks/upload with a hand-built multipart body (see multipartBody).
+export function uploadMultipart(base, token, parts, options = {}) {
+  const { body, contentType } = multipartBody(parts, options);
+  return api(base, 'POST', '/api/tracks/upload', { token, body, headers: { 'Content-Type': contentType }, timeoutMs: 30_000 });
+}
+
+// The bytes of a whole POST /api/tracks/upload request for a raw connection: the header
+// block, then the body, with Content-Length or, when chunked, in chunks of chunkSize.
+export function uploadRequestBytes({ token, body, contentType, chunked = false, chunkSize = 16 * 1024 }) {
+  const lines = ['POST /api/tracks/upload HTTP/1.1', 'Host: 127.0.0.1', `Content-Type: ${contentType}`];
+  if (token !== undefined) lines.push(`Authorization: Bearer ${token}`);
+  lines.push(chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
+  if (!chunked) return Buffer.concat([head, body]);
+  const chunks = [head];
+  for (let start = 0; start < body.length; start += chunkSize) {
+    const chunk = body.subarray(start, start + chunkSize);
+    chunks.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from('0\r\n\r\n'));
+  return Buffer.concat(chunks);
+}
+
+export const mediaRoot = (dataDir) => path.join(dataDir, 'media');
+export const incomingDir = (dataDir) => path.join(dataDir, 'media', '.incoming');
+
+// Every file (not directory) below DATA_DIR/media except those in .incoming, as sorted
+// paths relative to the media root ("audio/<uuid>-song.mp3").
+export function storedMediaFiles(dataDir) {
+  const root = mediaRoot(dataDir);
+  const files = [];
+  const walk = (relative) => {
+    let entries;
+    try {
+      entries = readdirSync(path.join(root, relative), { withFileTypes: true });
+    } catch (err) {
+      if (err.code === 'ENOENT') return;
+      throw err;
+    }
+    for (const entry of entries) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (child !== '.incoming') walk(child);
+      } else {
+        files.push(child);
+      }
+    }
+  };
+  walk('');
+  return files.sort();
+}
+
+// The names in DATA_DIR/media/.incoming (partial uploads); [] when it does not exist.
+export function incomingEntries(dataDir) {
+  try {
+    return readdirSync(incomingDir(dataDir)).sort();
+  } catch (err) {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+// GET /api/tracks, failing unless it answers 200 with an array.
+export async function listTracks(base, query = '') {
+  const res = await api(base, 'GET', `/api/tracks${query}`);
+  if (res.status !== 200 || !Array.isArray(res.json)) throw new Error(`GET /api/tracks${query} answered ${res.status}: ${res.text}`);
+  return res.json;
+}
+
+// What a failed upload must leave as it found: the track list and the stored media files.
+export async function trackState(base, dataDir) {
+  return { tracks: await listTracks(base), files: storedMediaFiles(dataDir) };
+}
+
+// Fails unless the track list and the stored media equal `before` and .incoming is empty.
+export async function assertNothingLeftBehind(base, dataDir, before) {
+  const now = await trackState(base, dataDir);
+  assert.deepEqual(now.tracks, before.tracks, 'the track list changed');
+  assert.deepEqual(now.files, before.files, 'files were added to or removed from DATA_DIR/media');
+  assert.deepEqual(incomingEntries(dataDir), [], 'DATA_DIR/media/.incoming is not empty');
 }
