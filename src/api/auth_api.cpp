@@ -36,7 +36,8 @@ std::string required_string(const boost::json::object& body, std::string_view fi
 
 }  // namespace
 
-void add_auth_routes(http::Router& router, AuthService& auth) {
+void add_auth_routes(http::Router& router, AuthService& auth,
+                     std::function<awaitable<void>()> user_deleted) {
   router.add("POST", "/api/auth/signup", Access::open, [&auth](Request& req) -> awaitable<Response> {
     const auto body = co_await read_json_object(req);
     SignupInput input;
@@ -78,10 +79,11 @@ void add_auth_routes(http::Router& router, AuthService& auth) {
   });
 
   router.add("DELETE", "/api/auth/users/:id", Access::admin,
-             [&auth](Request& req) -> awaitable<Response> {
+             [&auth, user_deleted = std::move(user_deleted)](Request& req) -> awaitable<Response> {
                const std::string id(req.param("id"));
                const std::string caller = req.caller->id;
                co_await offload([&] { auth.delete_user(caller, id); });
+               co_await user_deleted();
                co_return http::message_response(200, "User deleted successfully");
              });
 }

@@ -102,7 +102,7 @@ int run_server(const Config& config) {
   http::Router router;
   api::add_health_routes(router, readiness,
                          api::MetricsAccess{config.metrics_token, config.metrics_allow, authenticate});
-  api::add_auth_routes(router, auth);
+  api::add_auth_routes(router, auth, [&tracks] { return tracks.invalidate_list(); });
   api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
   api::add_media_routes(router, *media, media_signing_key(config));
 

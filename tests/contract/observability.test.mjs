@@ -142,3 +142,49 @@ describe('structured logs', () => {
     }
   });
 });
+
+describe('deployment settings', () => {
+  it('reads JWT_SECRET from JWT_SECRET_FILE and refuses both at once', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'volkrin-secret-'));
+    const secret = `file-secret-${randomHex(24)}`;
+    const file = path.join(dir, 'jwt');
+    writeFileSync(file, `${secret}\n`);
+    const server = await startServer({ env: { JWT_SECRET_FILE: file } });
+    try {
+      const user = await createUser(server.baseUrl);
+      const [, payload, signature] = user.token.split('.');
+      const { createHmac } = await import('node:crypto');
+      const [header] = user.token.split('.');
+      const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+      assert.equal(signature, expected);
+      assert.ok(!server.output().includes(secret));
+    } finally {
+      await server.stop();
+    }
+    const { runServerUntilExit } = await import('./harness.mjs');
+    const both = await runServerUntilExit({ env: { JWT_SECRET: 'x'.repeat(40), JWT_SECRET_FILE: file } });
+    assert.notEqual(both.code, 0);
+    assert.match(both.output, /JWT_SECRET_FILE/);
+    assert.ok(!both.output.includes(secret));
+  });
+
+  it('honours X-Forwarded-For only from TRUST_PROXY addresses, and sends HSTS for https', async () => {
+    const trusting = await startServer({ env: { TRUST_PROXY: '127.0.0.1', LOG_FORMAT: 'combined' } });
+    const distrusting = await startServer({ env: { LOG_FORMAT: 'combined' } });
+    try {
+      const headers = { 'X-Forwarded-For': '198.51.100.23', 'X-Forwarded-Proto': 'https' };
+      const trusted = await api(trusting.baseUrl, 'GET', '/api/health', { headers });
+      assert.match(trusted.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
+      await trusting.waitForOutput(/^198\.51\.100\.23 - - \[/m);
+      const spoofed = await api(distrusting.baseUrl, 'GET', '/api/health', { headers });
+      assert.equal(spoofed.headers.get('strict-transport-security'), null);
+      await distrusting.waitForOutput(/^127\.0\.0\.1 - - \[.*"GET \/api\/health/m);
+      assert.ok(!distrusting.output().includes('198.51.100.23'));
+    } finally {
+      await trusting.stop();
+      await distrusting.stop();
+    }
+  });
+});

@@ -49,10 +49,6 @@ function assertMessage(res, status, body) {
 
 const ids = (tracks) => tracks.map((track) => track._id);
 
-// Deleting a user does not invalidate the cached track list: until the next upload or
-// track deletion (or the 600 s TTL), the list still shows the deleted uploader, email
-// included. Kept as TODO until that is fixed; set this to false then.
-const STALE_UPLOADER_IN_LIST = 'the cached list keeps a deleted uploader until the next track change';
 
 describe('tracks', () => {
   let server;
@@ -246,7 +242,7 @@ describe('tracks', () => {
       assertMessage(res, 200, { message: 'User deleted successfully' });
     });
 
-    it('stays in the list with uploadedBy: null at once', { todo: STALE_UPLOADER_IN_LIST || undefined }, async () => {
+    it('stays in the list with uploadedBy: null at once', async () => {
       const listed = (await listTracks(base)).find((t) => t._id === track._id);
       assert.ok(listed, 'the track left the list with its uploader');
       assert.equal(listed.uploadedBy, null);

@@ -97,7 +97,7 @@ Pipeline make_pipeline(std::shared_ptr<Observed> seen) {
     co_return std::nullopt;
   };
   return Pipeline(std::move(router), CorsPolicy({std::string(kAllowedOrigin)}),
-                  std::move(authenticate), LogFormat::dev);
+                  std::move(authenticate), PipelineOptions{LogFormat::dev, {}});
 }
 
 class PipelineTest : public ::testing::Test {
