@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -72,6 +73,19 @@ asio::awaitable<void> watch_readiness(asio::io_context& ioc, Readiness& readines
   }
 }
 
+std::shared_ptr<asio::ssl::context> make_tls_context(const Config& config) {
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(config.tls_cert_file, ec);
+  if (ec) throw ConfigError("TLS_CERT_FILE: not a usable PEM certificate chain: " + ec.message());
+  context->use_private_key_file(config.tls_key_file, asio::ssl::context::pem, ec);
+  if (ec) throw ConfigError("TLS_KEY_FILE: not a usable PEM private key for the certificate: " + ec.message());
+  return context;
+}
+
 }  // namespace
 
 int run_server(const Config& config) {
@@ -119,13 +133,14 @@ int run_server(const Config& config) {
   options.header_timeout = config.header_timeout;
   // Signals are caught from here on, before anyone can learn the port.
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  if (!config.tls_cert_file.empty()) options.tls = make_tls_context(config);
   http::Server server(ioc, pipeline, options);
   const auto port = server.start();
   asio::co_spawn(ioc, shutdown_on_signal(ioc, signals, server, config.shutdown_timeout),
                  asio::detached);
   asio::co_spawn(ioc, watch_readiness(ioc, readiness), asio::detached);
-  spdlog::info("listening on http://{}:{} ({} I/O threads)", url_host(config.host), port,
-               io_threads);
+  spdlog::info("listening on {}://{}:{} ({} I/O threads)", options.tls ? "https" : "http",
+               url_host(config.host), port, io_threads);
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

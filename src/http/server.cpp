@@ -11,14 +11,18 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <mutex>
+#include <type_traits>
 #include <unordered_set>
+#include <vector>
 
 #include "http/client_gone.hpp"
 #include "http/request_id.hpp"
@@ -36,6 +40,15 @@ namespace {
 
 constexpr std::size_t kReadBufferLimit = 256 * 1024;
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+template <class Stream>
+beast::tcp_stream& transport(Stream& stream) {
+  return beast::get_lowest_layer(stream);
+}
+
 // One live connection as the server sees it, for shutdown.
 struct Connection {
   asio::any_io_executor executor;       // the connection's strand; set once
@@ -45,11 +58,14 @@ struct Connection {
 };
 
 // The request of one connection, as handed to the pipeline.
+template <class Stream>
 class BeastRequest final : public Request {
  public:
-  BeastRequest(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  BeastRequest(Stream& stream, beast::flat_buffer& buffer,
                bhttp::request_parser<bhttp::empty_body>& header, const ServerOptions& options)
-      : stream_(stream), buffer_(buffer), header_parser_(&header), options_(options) {}
+      : stream_(stream), buffer_(buffer), header_parser_(&header), options_(options) {
+    if constexpr (kIsTls<Stream>) scheme = "https";
+  }
 
   std::string_view header(std::string_view name) const override {
     const auto& fields = message();
@@ -94,7 +110,7 @@ class BeastRequest final : public Request {
     if (!body_parser_) {
       if (beast::iequals(header("Expect"), "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream_.expires_after(options_.write_idle_timeout);
+        transport(stream_).expires_after(options_.write_idle_timeout);
         co_await asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                                    use_awaitable);
       }
@@ -106,7 +122,7 @@ class BeastRequest final : public Request {
       auto& body = body_parser_->get().body();
       body.data = out.data();
       body.size = out.size();
-      stream_.expires_after(options_.body_idle_timeout);
+      transport(stream_).expires_after(options_.body_idle_timeout);
       beast::error_code ec;
       co_await bhttp::async_read_some(stream_, buffer_, *body_parser_,
                                       asio::redirect_error(use_awaitable, ec));
@@ -126,7 +142,7 @@ class BeastRequest final : public Request {
     return header_parser_->get();
   }
 
-  beast::tcp_stream& stream_;
+  Stream& stream_;
   beast::flat_buffer& buffer_;
   bhttp::request_parser<bhttp::empty_body>* header_parser_;
   std::optional<bhttp::request_parser<bhttp::buffer_body>> body_parser_;
@@ -140,7 +156,8 @@ void fill_fields(bhttp::response<Body>& msg, const Response& response) {
 }
 
 // Answers written before a request reached the pipeline (unparseable or oversized header).
-asio::awaitable<void> write_early_error(beast::tcp_stream& stream, int status,
+template <class Stream>
+asio::awaitable<void> write_early_error(Stream& stream, int status,
                                         std::string_view message, const ServerOptions& options) {
   Response r = message_response(status, message);
   r.set_header("X-Request-Id", new_request_id());
@@ -150,7 +167,7 @@ asio::awaitable<void> write_early_error(beast::tcp_stream& stream, int status,
   msg.keep_alive(false);
   msg.body() = std::move(r.body);
   msg.prepare_payload();
-  stream.expires_after(options.write_idle_timeout);
+  transport(stream).expires_after(options.write_idle_timeout);
   beast::error_code ec;
   co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
 }
@@ -186,14 +203,35 @@ asio::awaitable<bool> send_file(tcp::socket& socket, int fd, std::uint64_t offse
   co_return true;
 }
 
+// Over TLS the kernel cannot encrypt, so file bytes are read and written in chunks.
+asio::awaitable<bool> send_file_encrypted(TlsStream& stream, int fd, std::uint64_t offset,
+                                          std::uint64_t length, std::chrono::seconds idle_timeout) {
+  std::vector<char> chunk(256 * 1024);
+  while (length > 0) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length, chunk.size()));
+    const ssize_t got = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
+    if (got <= 0) co_return false;
+    transport(stream).expires_after(idle_timeout);
+    beast::error_code ec;
+    co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)),
+                               asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    metrics().stream_bytes.inc(static_cast<std::uint64_t>(got));
+    offset += static_cast<std::uint64_t>(got);
+    length -= static_cast<std::uint64_t>(got);
+  }
+  co_return true;
+}
+
 // Writes the answer to one request; false when the connection cannot go on.
-asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& response, bool head,
+template <class Stream>
+asio::awaitable<bool> write_response(Stream& stream, Response& response, bool head,
                                      unsigned version, bool keep_alive,
                                      const ServerOptions& options) {
   beast::error_code ec;
   const auto status = static_cast<bhttp::status>(response.status);
   const bool no_body = response.status == 204 || response.status == 304;
-  stream.expires_after(options.write_idle_timeout);
+  transport(stream).expires_after(options.write_idle_timeout);
 
   if (head || no_body || response.file) {
     // Header only; a file body follows through sendfile.
@@ -204,10 +242,15 @@ asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& respon
     co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
     if (head || no_body || !response.file) co_return true;
-    stream.expires_never();
-    co_return co_await send_file(stream.socket(), response.file->file->fd(),
-                                 response.file->offset, response.file->length,
-                                 options.write_idle_timeout);
+    const FileSlice& file = *response.file;
+    if constexpr (kIsTls<Stream>) {
+      co_return co_await send_file_encrypted(stream, file.file->fd(), file.offset, file.length,
+                                             options.write_idle_timeout);
+    } else {
+      stream.expires_never();
+      co_return co_await send_file(stream.socket(), file.file->fd(), file.offset, file.length,
+                                   options.write_idle_timeout);
+    }
   }
   if (response.shared_body) {
     bhttp::response<bhttp::span_body<const char>> msg{status, version};
@@ -231,17 +274,18 @@ asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& respon
 // After answering a request whose body was not read, give the client a moment to receive
 // the answer before the socket closes: closing with unread input makes the kernel send a
 // reset that can destroy the answer in flight.
-asio::awaitable<void> lingering_close(beast::tcp_stream& stream) {
+template <class Stream>
+asio::awaitable<void> lingering_close(Stream& stream) {
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  transport(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
   char sink[16 * 1024];
   std::size_t drained = 0;
-  stream.expires_after(std::chrono::seconds(2));
+  transport(stream).expires_after(std::chrono::seconds(2));
   while (!ec && drained < 16 * 1024 * 1024) {
-    drained += co_await stream.async_read_some(asio::buffer(sink),
-                                               asio::redirect_error(use_awaitable, ec));
+    drained += co_await transport(stream).async_read_some(asio::buffer(sink),
+                                                          asio::redirect_error(use_awaitable, ec));
   }
-  stream.socket().close(ec);
+  transport(stream).socket().close(ec);
 }
 
 }  // namespace
@@ -259,7 +303,10 @@ struct Server::State {
       : ioc(io), pipeline(p), options(std::move(o)), acceptor(io) {}
 
   asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<Connection> conn);
-  asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  template <class Stream>
+  asio::awaitable<void> serve_requests(Stream& stream, Connection& conn, const std::string& client);
+  template <class Stream>
+  asio::awaitable<bool> serve_one(Stream& stream, beast::flat_buffer& buffer,
                                   Connection& conn, const std::string& client);
 
   void forget(const std::shared_ptr<Connection>& conn) {
@@ -323,22 +370,41 @@ asio::awaitable<void> Server::State::serve(tcp::socket socket, std::shared_ptr<C
   socket.set_option(tcp::no_delay(true), ec);
   const auto remote = socket.remote_endpoint(ec);
   const std::string client = ec ? std::string() : remote.address().to_string();
-  beast::tcp_stream stream(std::move(socket));
-  conn->stream = &stream;
-  beast::flat_buffer buffer(kReadBufferLimit);
+  beast::tcp_stream plain(std::move(socket));
+  conn->stream = &plain;
   try {
-    while (co_await serve_one(stream, buffer, *conn, client)) {
+    if (options.tls) {
+      TlsStream tls(std::move(plain), *options.tls);
+      conn->stream = &transport(tls);
+      // The handshake is part of the header deadline: a silent client cannot hold the socket.
+      transport(tls).expires_after(options.header_timeout);
+      co_await tls.async_handshake(asio::ssl::stream_base::server, use_awaitable);
+      co_await serve_requests(tls, *conn, client);
+      conn->stream = nullptr;
+      transport(tls).socket().close(ec);
+    } else {
+      co_await serve_requests(plain, *conn, client);
+      conn->stream = nullptr;
+      plain.socket().close(ec);
     }
   } catch (const std::exception& e) {
     spdlog::debug("connection from {} ended: {}", client, e.what());
   }
   conn->stream = nullptr;
-  stream.socket().close(ec);
   forget(conn);
 }
 
+template <class Stream>
+asio::awaitable<void> Server::State::serve_requests(Stream& stream, Connection& conn,
+                                                    const std::string& client) {
+  beast::flat_buffer buffer(kReadBufferLimit);
+  while (co_await serve_one(stream, buffer, conn, client)) {
+  }
+}
+
 // Serves one request; false when the connection should end.
-asio::awaitable<bool> Server::State::serve_one(beast::tcp_stream& stream,
+template <class Stream>
+asio::awaitable<bool> Server::State::serve_one(Stream& stream,
                                                 beast::flat_buffer& buffer, Connection& conn,
                                                 const std::string& client) {
   beast::error_code ec;
@@ -349,7 +415,7 @@ asio::awaitable<bool> Server::State::serve_one(beast::tcp_stream& stream,
       std::lock_guard lock(mutex);
       if (shutting_down) co_return false;
     }
-    stream.expires_after(options.keepalive_timeout);
+    transport(stream).expires_after(options.keepalive_timeout);
     const std::size_t n = co_await stream.async_read_some(
         buffer.prepare(kReadBufferLimit / 2), asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
@@ -361,7 +427,7 @@ asio::awaitable<bool> Server::State::serve_one(beast::tcp_stream& stream,
   bhttp::request_parser<bhttp::empty_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
   parser.body_limit(boost::none);
-  stream.expires_after(options.header_timeout);
+  transport(stream).expires_after(options.header_timeout);
   co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
   if (ec == bhttp::error::header_limit) {
     co_await write_early_error(stream, 431, "Request header fields too large", options);
@@ -379,7 +445,7 @@ asio::awaitable<bool> Server::State::serve_one(beast::tcp_stream& stream,
     co_return false;
   }
 
-  BeastRequest request(stream, buffer, parser, options);
+  BeastRequest<Stream> request(stream, buffer, parser, options);
   request.method = std::string(parser.get().method_string());
   request.target = std::string(parser.get().target());
   request.client_address = client;

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -22,6 +23,8 @@ struct ServerOptions {
   std::chrono::seconds body_idle_timeout{30};   // no body byte for this long: give up
   std::chrono::seconds write_idle_timeout{30};  // no progress writing for this long
   std::size_t header_limit = 16 * 1024;
+  // When set, connections speak TLS (HTTPS) with this context.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 class Server {

@@ -22,7 +22,7 @@ export const serverBinary = process.env.VOLKRIN_BIN
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
-const LISTENING_LINE = /listening on http:\/\/[^\s]*:(\d+)/;
+const LISTENING_LINE = /listening on https?:\/\/[^\s]*:(\d+)/;
 
 // Runtime knobs of instrumented builds (sanitizers, coverage) that are passed through
 // to the server; they do not change its configuration.
