@@ -6,19 +6,12 @@
 #include <limits>
 #include <optional>
 
+#include "http/http_text.hpp"
+
 namespace volkrin::http {
 
 namespace {
 
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -47,7 +40,7 @@ std::optional<std::string_view> single_element(std::string_view list) {
   std::optional<std::string_view> found;
   while (true) {
     const std::size_t comma = list.find(',');
-    const std::string_view element = trim(list.substr(0, comma));
+    const std::string_view element = trim_ows(list.substr(0, comma));
     if (!element.empty()) {
       if (found) return std::nullopt;
       found = element;
@@ -64,17 +57,17 @@ constexpr RangeDecision kUnsatisfiable{RangeKind::unsatisfiable, {}};
 }  // namespace
 
 RangeDecision decide_range(std::string_view range_header, std::uint64_t size) {
-  const std::string_view header = trim(range_header);
+  const std::string_view header = trim_ows(range_header);
   const std::size_t eq = header.find('=');
   if (eq == std::string_view::npos) return kFull;
-  if (!equals_ignoring_case(trim(header.substr(0, eq)), "bytes")) return kFull;
+  if (!equals_ignoring_case(trim_ows(header.substr(0, eq)), "bytes")) return kFull;
 
   const auto spec = single_element(header.substr(eq + 1));
   if (!spec) return kFull;
   const std::size_t dash = spec->find('-');
   if (dash == std::string_view::npos) return kFull;
-  const std::string_view first_text = trim(spec->substr(0, dash));
-  const std::string_view last_text = trim(spec->substr(dash + 1));
+  const std::string_view first_text = trim_ows(spec->substr(0, dash));
+  const std::string_view last_text = trim_ows(spec->substr(dash + 1));
 
   if (first_text.empty()) {
     // suffix-range: the last N bytes.

@@ -6,19 +6,12 @@
 
 #include "support/time_format.hpp"
 
+#include "http/http_text.hpp"
+
 namespace volkrin::http {
 
 namespace {
 
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // etagc = %x21 / %x23-7E / obs-text
 bool is_etagc(char c) {
@@ -59,7 +52,7 @@ std::optional<EntityTag> parse_entity_tag(std::string_view text) {
 }  // namespace
 
 bool if_none_match_hits(std::string_view header, std::string_view etag) {
-  std::string_view rest = trim(header);
+  std::string_view rest = trim_ows(header);
   if (rest == "*") return true;
   const auto current = parse_entity_tag(etag);
 
@@ -79,7 +72,7 @@ bool if_none_match_hits(std::string_view header, std::string_view etag) {
 
 bool if_range_allows(std::string_view header, std::string_view etag,
                      std::int64_t last_modified_seconds) {
-  const std::string_view value = trim(header);
+  const std::string_view value = trim_ows(header);
   if (value.empty()) return true;
   if (value.front() == '"' || value.starts_with("W/")) {
     const auto tag = parse_entity_tag(value);

@@ -5,16 +5,9 @@
 
 #include <string>
 
+#include "http/http_text.hpp"
+
 namespace volkrin::http {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 bool is_trusted(const std::vector<Cidr>& trusted_proxies, std::string_view address) {
   for (const auto& range : trusted_proxies) {
@@ -30,7 +23,7 @@ void apply_forwarded_headers(Request& request, const std::vector<Cidr>& trusted_
   while (!chain.empty()) {
     const auto comma = chain.rfind(',');
     const std::string_view hop =
-        trim(comma == std::string_view::npos ? chain : chain.substr(comma + 1));
+        trim_ows(comma == std::string_view::npos ? chain : chain.substr(comma + 1));
     chain = comma == std::string_view::npos ? std::string_view{} : chain.substr(0, comma);
     if (!parse_cidr(hop) || hop.find('/') != std::string_view::npos) break;  // not an address
     request.client_address = std::string(hop);
@@ -38,7 +31,7 @@ void apply_forwarded_headers(Request& request, const std::vector<Cidr>& trusted_
   }
 
   std::string_view proto = request.header("X-Forwarded-Proto");
-  proto = trim(proto.substr(0, proto.find(',')));
+  proto = trim_ows(proto.substr(0, proto.find(',')));
   if (proto.size() == 5 && strncasecmp(proto.data(), "https", 5) == 0) request.scheme = "https";
   if (proto.size() == 4 && strncasecmp(proto.data(), "http", 4) == 0) request.scheme = "http";
 }

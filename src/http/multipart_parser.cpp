@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "http/http_text.hpp"
+
 namespace volkrin::http {
 
 namespace {
@@ -21,10 +23,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return ascii_lower(x) == ascii_lower(y);
          });
-}
-
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
 }
 
 bool is_alnum(char c) {
@@ -51,11 +49,6 @@ bool is_ctl(char c) {
   return u < 0x20 || u == 0x7f;
 }
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
