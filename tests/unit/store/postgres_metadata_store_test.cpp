@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/backends.hpp"
 #include "store/metadata_store_conformance.hpp"
 #include "store/postgres/postgres_migrations.hpp"
 #include "store/postgres_test_server.hpp"
@@ -236,6 +237,21 @@ TEST(PostgresMetadataStoreOffline, ConnectFailureIsALostConnectionAndHidesThePas
     EXPECT_TRUE(error.connection_lost());
     EXPECT_THAT(error.what(), AllOf(StartsWith("postgres connect: "), Not(HasSubstr(kPassword))));
   }
+}
+
+TEST(PostgresMetadataStoreOffline, StartUpGivesUpAfterTheConnectTimeoutWithoutThePassword) {
+  Config config;
+  config.postgres_url = "postgres://volkrin:" + std::string(kPassword) + "@127.0.0.1:1/volkrin";
+  config.database_connect_timeout = std::chrono::seconds(1);
+  config.worker_threads = 2;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_THAT([&] { open_metadata_store(config); },
+              ThrowsMessage<ConfigError>(AllOf(
+                  StartsWith("DATABASE_URL: cannot connect to PostgreSQL at 127.0.0.1:1/volkrin: "),
+                  Not(HasSubstr(kPassword)))));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, std::chrono::milliseconds(400));
+  EXPECT_LT(waited, std::chrono::seconds(10));
 }
 
 // scripts/services/postgres of the checkout the test binary was built in (build/ sits in
