@@ -2,18 +2,59 @@
 #include "app/backends.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "cache/memory_cache.hpp"
 #include "media/local_media_store.hpp"
+#include "store/postgres/postgres_metadata_store.hpp"
+#include "store/postgres/postgres_url.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/crypto.hpp"
 
 namespace volkrin {
 
+namespace {
+
+// Waits for the server up to DATABASE_CONNECT_TIMEOUT (it may still be starting, e.g. in
+// the same compose file), trying every 500 ms.
+std::unique_ptr<MetadataStore> open_postgres_store(const Config& config) {
+  const std::string target = postgres_url_target(config.postgres_url);
+  const unsigned connections = std::max(2u, resolve_worker_threads(config));
+  const auto deadline = std::chrono::steady_clock::now() + config.database_connect_timeout;
+  constexpr auto kRetryEvery = std::chrono::milliseconds(500);
+  bool waiting_logged = false;
+  for (;;) {
+    try {
+      return std::make_unique<PostgresMetadataStore>(config.postgres_url, connections);
+    } catch (const PostgresError& e) {
+      if (!e.connection_lost()) {
+        throw ConfigError("DATABASE_URL: cannot use the PostgreSQL database at " + target + ": " +
+                          e.what());
+      }
+      if (std::chrono::steady_clock::now() + kRetryEvery > deadline) {
+        throw ConfigError("DATABASE_URL: cannot connect to PostgreSQL at " + target + ": " +
+                          e.reason());
+      }
+      if (!waiting_logged) {
+        spdlog::info("waiting up to {} s for PostgreSQL at {}: {}",
+                     config.database_connect_timeout.count(), target, e.reason());
+        waiting_logged = true;
+      }
+      std::this_thread::sleep_for(kRetryEvery);
+    } catch (const std::exception& e) {
+      throw ConfigError("DATABASE_URL: cannot use the PostgreSQL database at " + target + ": " +
+                        e.what());
+    }
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<MetadataStore> open_metadata_store(const Config& config) {
+  if (!config.postgres_url.empty()) return open_postgres_store(config);
   try {
     return std::make_unique<SqliteMetadataStore>(config.sqlite_path,
                                                  std::max(2u, resolve_worker_threads(config)));

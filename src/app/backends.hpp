@@ -10,7 +10,8 @@
 
 namespace volkrin {
 
-// Throws ConfigError naming the variable when the store cannot be opened.
+// Throws ConfigError naming the variable when the store cannot be opened. PostgreSQL is
+// waited for up to DATABASE_CONNECT_TIMEOUT.
 std::unique_ptr<MetadataStore> open_metadata_store(const Config& config);
 
 // Key for signing local media URLs, derived from the JWT secret so that every instance

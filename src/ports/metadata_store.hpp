@@ -1,4 +1,4 @@
-// Port: where users and tracks are kept. Adapters: SQLite (embedded); PostgreSQL to follow.
+// Port: where users and tracks are kept. Adapters: SQLite (embedded) and PostgreSQL.
 #pragma once
 
 #include <cstdint>

@@ -18,6 +18,7 @@
 #include <system_error>
 #include <utility>
 
+#include "store/postgres/postgres_url.hpp"
 #include "support/config_detail.hpp"
 
 namespace volkrin {
@@ -341,9 +342,7 @@ std::filesystem::path parse_database_url(const std::string& url) {
 
   const std::string scheme = ascii_lower(raw_scheme);
   if (scheme == "postgres" || scheme == "postgresql") {
-    fail("DATABASE_URL",
-         "PostgreSQL is not supported by this build yet; unset it to use the embedded SQLite "
-         "store");
+    fail("DATABASE_URL", "expected postgres://user:password@host:5432/db (or postgresql://)");
   }
   if (scheme != "sqlite") {
     fail("DATABASE_URL",
@@ -365,6 +364,14 @@ std::filesystem::path parse_database_url(const std::string& url) {
   }
   if (path.back() == '/') fail("DATABASE_URL", "must name a file, not a directory");
   return std::filesystem::path(path);
+}
+
+// libpq checks the URL; its complaint is echoed with the password hidden.
+std::string parse_postgres_url(const std::string& url) {
+  if (const auto problem = postgres_url_problem(url)) {
+    fail("DATABASE_URL", "not a valid PostgreSQL URL: " + *problem);
+  }
+  return url;
 }
 
 std::chrono::seconds parse_jwt_lifetime(const std::string& value) {
@@ -552,7 +559,9 @@ Config load_config(const EnvLookup& env) {
   }
 
   if (const auto dir = get(env, "DATA_DIR")) cfg.data_dir = *dir;
-  if (const auto url = get(env, "DATABASE_URL")) {
+  if (const auto url = get(env, "DATABASE_URL"); url && is_postgres_url(*url)) {
+    cfg.postgres_url = parse_postgres_url(*url);
+  } else if (url) {
     cfg.sqlite_path = parse_database_url(*url);
   } else {
     cfg.sqlite_path = cfg.data_dir / "volkrin.db";
@@ -581,6 +590,9 @@ Config load_config(const EnvLookup& env) {
 
   if (const auto format = get(env, "LOG_FORMAT")) cfg.log_format = parse_log_format(*format);
   if (const auto level = get(env, "LOG_LEVEL")) cfg.log_level = parse_log_level(*level);
+
+  cfg.database_connect_timeout =
+      seconds_in_range(env, "DATABASE_CONNECT_TIMEOUT", cfg.database_connect_timeout, 0, 3600);
 
   cfg.io_threads = thread_count(env, "IO_THREADS");
   cfg.worker_threads = thread_count(env, "WORKER_THREADS");

@@ -37,9 +37,12 @@ struct Config {
   std::uint16_t port = 8000;           // PORT
   std::filesystem::path data_dir = "data";  // DATA_DIR
 
-  // DATABASE_URL: only sqlite:///absolute/path or sqlite://relative/path for now.
-  // Default: DATA_DIR/volkrin.db.
+  // DATABASE_URL: sqlite:///absolute/path or sqlite://relative/path (default:
+  // DATA_DIR/volkrin.db), or postgres[ql]://user:password@host:5432/db, which sets
+  // postgres_url instead and leaves sqlite_path empty.
   std::filesystem::path sqlite_path;
+  std::string postgres_url;
+  std::chrono::seconds database_connect_timeout{30};  // DATABASE_CONNECT_TIMEOUT (0..3600)
 
   // JWT_SECRET. Empty means "generate once and keep in DATA_DIR" (development only).
   std::string jwt_secret;
@@ -90,9 +93,8 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 // - APP_ENV=production requires JWT_SECRET.
 // - MONGO_URI set: error explaining there is no MongoDB store, pointing to DATABASE_URL
 //   and to importing a mongoexport dump of the original's users and tracks.
-// - Shared backends this build cannot use yet (DATABASE_URL=postgres://..., REDIS_URL,
-//   REDIS_HOST, UPSTASH_REDIS_URL, S3_BUCKET) stop start-up with a line naming them,
-//   rather than being silently ignored.
+// - Shared backends this build cannot use yet (REDIS_URL, REDIS_HOST, UPSTASH_REDIS_URL,
+//   S3_BUCKET) stop start-up with a line naming them, rather than being silently ignored.
 Config load_config(const EnvLookup& env);
 
 // Parses a .env file: KEY=VALUE lines, blank lines, '#' comments, optional "export ",

@@ -172,14 +172,40 @@ TEST(Config, database_url_rejects_malformed_sqlite_urls) {
   }
 }
 
-TEST(Config, database_url_postgres_is_refused_without_echoing_credentials) {
+TEST(Config, database_url_accepts_postgres_urls_and_leaves_sqlite_path_empty) {
   for (const char* value : {"postgres://user:hunter2@db.example/volkrin",
-                            "postgresql://user:hunter2@db.example/volkrin"}) {
-    const std::string message = error_for({{"DATABASE_URL", value}});
-    EXPECT_EQ(message,
-              "DATABASE_URL: PostgreSQL is not supported by this build yet; unset it to use the "
-              "embedded SQLite store");
+                            "postgresql://user:hunter2@db.example:5433/volkrin?sslmode=require",
+                            "postgresql://db.example/volkrin"}) {
+    const Config cfg = load({{"DATABASE_URL", value}});
+    EXPECT_EQ(cfg.postgres_url, value);
+    EXPECT_TRUE(cfg.sqlite_path.empty()) << cfg.sqlite_path;
   }
+  EXPECT_TRUE(load({}).postgres_url.empty());
+}
+
+TEST(Config, database_url_malformed_postgres_is_refused_without_echoing_credentials) {
+  const std::vector<std::string> malformed = {
+      "postgres://user:hunter2@[::1/volkrin",
+      "postgresql://user:hunter2@db.example/volkrin?bogus=1",
+      "postgres://user:hun%zzter2@db.example/volkrin",
+      "postgres://user@db.example/volkrin?password=hunter2%zz",
+      "postgres:user:hunter2@db.example/volkrin",
+      "POSTGRES://user:hunter2@db.example/volkrin",
+  };
+  for (const auto& value : malformed) {
+    expect_rejected("DATABASE_URL", value);
+    const std::string message = error_for({{"DATABASE_URL", value}});
+    EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+    EXPECT_EQ(message.find("hun%zzter2"), std::string::npos) << message;
+  }
+}
+
+TEST(Config, database_connect_timeout_defaults_to_30_seconds_and_is_checked) {
+  EXPECT_EQ(load({}).database_connect_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(load({{"DATABASE_CONNECT_TIMEOUT", "0"}}).database_connect_timeout,
+            std::chrono::seconds(0));
+  expect_rejected("DATABASE_CONNECT_TIMEOUT", "3601");
+  expect_rejected("DATABASE_CONNECT_TIMEOUT", "5s");
 }
 
 TEST(Config, database_url_other_schemes_are_refused_without_echoing_credentials) {
@@ -434,7 +460,7 @@ TEST(Config, secrets_never_appear_in_error_messages) {
       {{"ADMIN_SECRET", secret}, {"APP_ENV", "staging"}},
       {{"AWS_SECRET_ACCESS_KEY", secret}, {"S3_BUCKET", "media"}},
       {{"JWT_SECRET", secret}, {"APP_ENV", "production"}, {"PASSWORD_HASH_COST", "min"}},
-      {{"DATABASE_URL", "postgres://u:" + secret + "@h/db"}},
+      {{"DATABASE_URL", "postgres://u:" + secret + "@[h/db"}},
       {{"DATABASE_URL", "redis://u:" + secret + "@h/0"}},
       {{"MONGO_URI", "mongodb://u:" + secret + "@h/db"}},
       {{"REDIS_URL", "redis://u:" + secret + "@h:6379"}},
