@@ -61,13 +61,17 @@ bool services_required() {
   return env("VOLKRIN_REQUIRE_SERVICES") == "1";
 }
 
-// The test service's settings, or nullopt (after recording a failure when it is required).
+// A fatal failure of the running test, so that its body does not run even when the
+// caller goes on to skip it.
+void fail_missing_service() {
+  FAIL() << "VOLKRIN_REQUIRE_SERVICES=1 but VOLKRIN_TEST_S3_ENDPOINT is not set";
+}
+
+// The test service's settings, or nullopt (after failing the test when it is required).
 std::optional<S3Settings> service_settings() {
   const auto endpoint = env("VOLKRIN_TEST_S3_ENDPOINT");
   if (!endpoint) {
-    if (services_required()) {
-      ADD_FAILURE() << "VOLKRIN_REQUIRE_SERVICES=1 but VOLKRIN_TEST_S3_ENDPOINT is not set";
-    }
+    if (services_required()) fail_missing_service();
     return std::nullopt;
   }
   S3Settings settings;
