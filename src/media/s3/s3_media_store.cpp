@@ -185,6 +185,11 @@ class S3Upload final : public MediaUpload {
     const std::size_t part_size = shared_->options.part_size;
     while (!bytes.empty()) {
       const std::size_t take = std::min(part_size - buffer_.size(), bytes.size());
+      // Grow as a string would, but never past one part.
+      if (buffer_.size() + take > buffer_.capacity()) {
+        buffer_.reserve(
+            std::min(part_size, std::max(buffer_.size() + take, 2 * buffer_.capacity())));
+      }
       buffer_.append(bytes.substr(0, take));
       bytes.remove_prefix(take);
       if (buffer_.size() == part_size) send_part();
