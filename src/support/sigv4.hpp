@@ -20,7 +20,7 @@ inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 inline constexpr std::string_view kEmptyPayloadHash =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 // The longest lifetime S3 accepts for a presigned URL (7 days).
-inline constexpr std::int64_t kMaxPresignSeconds = 7 * 24 * 3600;
+inline constexpr std::int64_t kMaxPresignSeconds = std::int64_t{7} * 24 * 3600;
 
 // S3's URI encoding: every byte except A-Z a-z 0-9 - . _ ~ becomes %XX (upper-case hex);
 // '/' is kept when keep_slash is true (object key paths), encoded otherwise (query parts).
