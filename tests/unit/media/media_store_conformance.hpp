@@ -144,7 +144,7 @@ TYPED_TEST_P(MediaStoreConformance, CommittedObjectHasItsSizeAndAQuotedEtag) {
 }
 
 TYPED_TEST_P(MediaStoreConformance, OpenedObjectReadsBackTheSameBytes) {
-  // GTEST_SKIP only leaves the function it is in: skip here, not in a helper.
+  // GTEST_SKIP only leaves the function it is in, so it stands in the test body itself.
   if (!TypeParam::kOpensLocalFiles) GTEST_SKIP() << "this backend does not open local files";
   const auto key = volkrin::test::media_key(2);
   const auto bytes = volkrin::test::pattern_bytes(200'000, 2);
