@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
 #include "cache/memory_cache.hpp"
 #include "media/local_media_store.hpp"
+#include "media/s3/s3_media_store.hpp"
 #include "store/postgres/postgres_metadata_store.hpp"
 #include "store/postgres/postgres_url.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
@@ -70,11 +72,25 @@ std::string media_signing_key(const Config& config) {
 
 std::unique_ptr<MediaStore> open_media_store(const Config& config) {
   std::unique_ptr<MediaStore> media;
-  try {
-    media = std::make_unique<LocalMediaStore>(config.data_dir / "media", media_signing_key(config));
-  } catch (const std::exception& e) {
-    throw ConfigError("DATA_DIR: cannot use " + (config.data_dir / "media").string() +
-                      " for media: " + e.what());
+  if (config.s3) {
+    const auto spool = config.data_dir / "spool";
+    try {
+      S3StoreOptions options;
+      options.spool_dir = spool;
+      media = std::make_unique<S3MediaStore>(*config.s3, std::move(options));
+    } catch (const std::exception& e) {
+      throw ConfigError("DATA_DIR: cannot use " + spool.string() + " for uploads: " + e.what());
+    }
+    spdlog::info("media in S3 bucket {} ({})", config.s3->bucket,
+                 config.s3->endpoint.empty() ? "AWS " + config.s3->region : config.s3->endpoint);
+  } else {
+    try {
+      media =
+          std::make_unique<LocalMediaStore>(config.data_dir / "media", media_signing_key(config));
+    } catch (const std::exception& e) {
+      throw ConfigError("DATA_DIR: cannot use " + (config.data_dir / "media").string() +
+                        " for media: " + e.what());
+    }
   }
   if (const std::size_t swept = media->sweep_incomplete(); swept > 0) {
     spdlog::info("removed {} partial upload(s) left by an earlier run", swept);
@@ -82,7 +98,9 @@ std::unique_ptr<MediaStore> open_media_store(const Config& config) {
   return media;
 }
 
-std::unique_ptr<Cache> open_cache(const Config&) { return std::make_unique<MemoryCache>(); }
+std::unique_ptr<Cache> open_cache(const Config&) {
+  return std::make_unique<MemoryCache>();
+}
 
 unsigned resolve_io_threads(const Config& config) {
   if (config.io_threads != 0) return config.io_threads;

@@ -18,7 +18,8 @@ std::unique_ptr<MetadataStore> open_metadata_store(const Config& config);
 // sharing that secret signs alike, while a media URL can never pass as a token.
 std::string media_signing_key(const Config& config);
 
-// Media under DATA_DIR/media. Partial uploads of an earlier process are swept here.
+// Media in the S3 bucket when configured (uploads spooled under DATA_DIR/spool), else under
+// DATA_DIR/media. Partial uploads of an earlier process are swept here.
 std::unique_ptr<MediaStore> open_media_store(const Config& config);
 std::unique_ptr<Cache> open_cache(const Config& config);
 

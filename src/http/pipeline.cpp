@@ -119,7 +119,10 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
     registry.backend_error(e.backend());
     spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,
                   request.route_template, e.what());
-    response = message_response(500, "Internal server error");
+    // Object storage is a remote service that comes back: say so, and let clients retry.
+    response = e.backend() == Backend::storage
+                   ? message_response(502, "Media storage is unavailable; try again later")
+                   : message_response(500, "Internal server error");
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,
                   request.route_template, e.what());

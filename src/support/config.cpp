@@ -293,11 +293,10 @@ void reject_unsupported_backends(const EnvLookup& env) {
     const char* name;
     const char* fallback;
   };
-  static constexpr std::array<Backend, 4> kBackends{{
+  static constexpr std::array<Backend, 3> kBackends{{
       {"REDIS_URL", "in-process cache"},
       {"REDIS_HOST", "in-process cache"},
       {"UPSTASH_REDIS_URL", "in-process cache"},
-      {"S3_BUCKET", "local media files"},
   }};
   for (const auto& backend : kBackends) {
     if (get(env, backend.name)) {
@@ -543,6 +542,90 @@ std::vector<Cidr> parse_cidr_list(const char* name, std::string_view text) {
   return ranges;
 }
 
+// AWS's rules for bucket names: 3..63 of a-z 0-9 . -, a letter or digit at both ends, no
+// "..", and not an IPv4 address.
+bool is_bucket_name(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  const auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || is_digit(c); };
+  if (!lower_or_digit(name.front()) || !lower_or_digit(name.back())) return false;
+  if (name.find("..") != std::string_view::npos || is_ipv4(name)) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '.' || c == '-'; });
+}
+
+bool is_region_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '_';
+  });
+}
+
+// Printable ASCII without spaces: what access keys and secrets are made of.
+bool is_key_text(std::string_view text) {
+  return !text.empty() && text.size() <= 256 && std::all_of(text.begin(), text.end(), [](char c) {
+    return c > ' ' && c < 0x7F;
+  });
+}
+
+bool parse_flag(const char* name, const std::string& value) {
+  const std::string lowered = ascii_lower(value);
+  if (lowered == "1" || lowered == "true" || lowered == "yes") return true;
+  if (lowered == "0" || lowered == "false" || lowered == "no") return false;
+  fail(name, "must be true or false (got " + quote_for_message(value) + ")");
+}
+
+std::optional<S3Settings> parse_s3(const EnvLookup& env) {
+  const auto bucket = get(env, "S3_BUCKET");
+  if (!bucket) {
+    for (const char* name : {"S3_ENDPOINT", "S3_FORCE_PATH_STYLE"}) {
+      if (get(env, name)) fail(name, "has no effect without S3_BUCKET; set both or neither");
+    }
+    return std::nullopt;
+  }
+  S3Settings s3;
+  if (!is_bucket_name(*bucket)) {
+    fail("S3_BUCKET",
+         "must be an S3 bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting "
+         "and ending with a letter or digit (got " +
+             quote_for_message(*bucket) + ")");
+  }
+  s3.bucket = *bucket;
+  if (const auto region = get(env, "AWS_REGION")) {
+    if (!is_region_name(*region)) {
+      fail("AWS_REGION", "must be a region name such as us-east-1 (got " +
+                             quote_for_message(*region) + ")");
+    }
+    s3.region = *region;
+  }
+  auto key_id = get(env, "AWS_ACCESS_KEY_ID");
+  if (!key_id) fail("AWS_ACCESS_KEY_ID", "required when S3_BUCKET is set");
+  if (!is_key_text(*key_id)) {
+    fail("AWS_ACCESS_KEY_ID", "must be printable ASCII without spaces, at most 256 characters");
+  }
+  s3.access_key_id = std::move(*key_id);
+  auto secret = get(env, "AWS_SECRET_ACCESS_KEY");
+  if (!secret) fail("AWS_SECRET_ACCESS_KEY", "required when S3_BUCKET is set");
+  if (!is_key_text(*secret)) {
+    fail("AWS_SECRET_ACCESS_KEY",
+         "must be printable ASCII without spaces, at most 256 characters");
+  }
+  s3.secret_access_key = std::move(*secret);
+  if (const auto endpoint = get(env, "S3_ENDPOINT")) {
+    auto [url, why] = parse_http_url(*endpoint);
+    if (url && !url->path_rest.empty() && url->path_rest != "/") {
+      why = "must not have a path, query or fragment";
+    }
+    if (!why.empty()) {
+      fail("S3_ENDPOINT", why + " (expected http(s)://host[:port], got " +
+                              quote_for_message(redact_credentials(*endpoint)) + ")");
+    }
+    s3.endpoint = std::move(url->origin);
+  }
+  if (const auto path_style = get(env, "S3_FORCE_PATH_STYLE")) {
+    s3.force_path_style = parse_flag("S3_FORCE_PATH_STYLE", *path_style);
+  }
+  return s3;
+}
+
 }  // namespace
 
 Config load_config(const EnvLookup& env) {
@@ -630,6 +713,7 @@ Config load_config(const EnvLookup& env) {
   if (const auto size = get(env, "MAX_THUMBNAIL_SIZE")) {
     cfg.max_thumbnail_bytes = parse_size("MAX_THUMBNAIL_SIZE", *size);
   }
+  cfg.s3 = parse_s3(env);
   return cfg;
 }
 

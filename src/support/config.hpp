@@ -29,6 +29,18 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Media in an S3 bucket (S3_BUCKET set) instead of files under DATA_DIR/media.
+struct S3Settings {
+  std::string bucket;                // S3_BUCKET
+  std::string region = "us-east-1";  // AWS_REGION
+  std::string access_key_id;         // AWS_ACCESS_KEY_ID
+  std::string secret_access_key;     // AWS_SECRET_ACCESS_KEY: never printed
+  // S3_ENDPOINT: "http(s)://host[:port]" of an S3-compatible service, addressed path-style
+  // ("<endpoint>/<bucket>/<key>"). Empty: AWS, "https://<bucket>.s3.<region>.amazonaws.com".
+  std::string endpoint;
+  bool force_path_style = false;  // S3_FORCE_PATH_STYLE: AWS too as s3.<region>.amazonaws.com/<bucket>
+};
+
 struct Config {
   AppEnv app_env = AppEnv::development;
 
@@ -82,6 +94,8 @@ struct Config {
   std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE
   std::uint64_t max_thumbnail_bytes = 5ull << 20;   // MAX_THUMBNAIL_SIZE
 
+  std::optional<S3Settings> s3;  // S3_BUCKET and friends; nullopt: local media files
+
   std::vector<std::string> warnings;  // Accepted but doubtful settings, logged at start-up.
 };
 
@@ -93,8 +107,10 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 // - APP_ENV=production requires JWT_SECRET.
 // - MONGO_URI set: error explaining there is no MongoDB store, pointing to DATABASE_URL
 //   and to importing a mongoexport dump of the original's users and tracks.
-// - Shared backends this build cannot use yet (REDIS_URL, REDIS_HOST, UPSTASH_REDIS_URL,
-//   S3_BUCKET) stop start-up with a line naming them, rather than being silently ignored.
+// - Shared backends this build cannot use yet (REDIS_URL, REDIS_HOST, UPSTASH_REDIS_URL)
+//   stop start-up with a line naming them, rather than being silently ignored.
+// - S3_BUCKET requires AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; S3_ENDPOINT and
+//   S3_FORCE_PATH_STYLE require S3_BUCKET.
 Config load_config(const EnvLookup& env);
 
 // Parses a .env file: KEY=VALUE lines, blank lines, '#' comments, optional "export ",

@@ -444,11 +444,95 @@ TEST(Config, mongo_uri_is_reported_before_other_unsupported_backends) {
 }
 
 TEST(Config, unsupported_backends_are_named_and_not_ignored) {
-  for (const char* name : {"REDIS_URL", "REDIS_HOST", "UPSTASH_REDIS_URL", "S3_BUCKET"}) {
+  for (const char* name : {"REDIS_URL", "REDIS_HOST", "UPSTASH_REDIS_URL"}) {
     const std::string message = error_for({{name, "rediss://default:hunter2@h.example:6379"}});
     EXPECT_TRUE(starts_with(message, std::string(name) + ": not supported by this build yet"))
         << message;
     EXPECT_NE(message.find("unset it to use the embedded default"), std::string::npos) << message;
+    EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+  }
+}
+
+Vars s3_vars(Vars extra = {}) {
+  Vars vars{{"S3_BUCKET", "volkrin-media"},
+            {"AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"},
+            {"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}};
+  for (auto& [name, value] : extra) vars[name] = value;
+  return vars;
+}
+
+TEST(Config, s3_is_off_unless_a_bucket_is_set) {
+  EXPECT_FALSE(load({}).s3.has_value());
+  EXPECT_FALSE(load({{"AWS_ACCESS_KEY_ID", "AKIA"}, {"AWS_REGION", "eu-west-1"}}).s3.has_value());
+}
+
+TEST(Config, s3_bucket_with_keys_selects_s3_on_aws) {
+  const Config cfg = load(s3_vars());
+  ASSERT_TRUE(cfg.s3.has_value());
+  EXPECT_EQ(cfg.s3->bucket, "volkrin-media");
+  EXPECT_EQ(cfg.s3->region, "us-east-1");
+  EXPECT_EQ(cfg.s3->access_key_id, "AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ(cfg.s3->secret_access_key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  EXPECT_EQ(cfg.s3->endpoint, "");
+  EXPECT_FALSE(cfg.s3->force_path_style);
+}
+
+TEST(Config, s3_endpoint_region_and_path_style_are_read) {
+  const Config cfg = load(s3_vars({{"AWS_REGION", "eu-central-1"},
+                                   {"S3_ENDPOINT", "HTTP://127.0.0.1:4568/"},
+                                   {"S3_FORCE_PATH_STYLE", "true"}}));
+  ASSERT_TRUE(cfg.s3.has_value());
+  EXPECT_EQ(cfg.s3->region, "eu-central-1");
+  EXPECT_EQ(cfg.s3->endpoint, "http://127.0.0.1:4568");
+  EXPECT_TRUE(cfg.s3->force_path_style);
+  EXPECT_EQ(load(s3_vars({{"S3_ENDPOINT", "https://minio.internal:443"}})).s3->endpoint,
+            "https://minio.internal");
+  EXPECT_FALSE(load(s3_vars({{"S3_FORCE_PATH_STYLE", "0"}})).s3->force_path_style);
+}
+
+TEST(Config, s3_bucket_without_keys_names_the_missing_variable) {
+  Vars vars = s3_vars();
+  vars.erase("AWS_ACCESS_KEY_ID");
+  EXPECT_EQ(error_for(vars), "AWS_ACCESS_KEY_ID: required when S3_BUCKET is set");
+  vars = s3_vars();
+  vars.erase("AWS_SECRET_ACCESS_KEY");
+  EXPECT_EQ(error_for(vars), "AWS_SECRET_ACCESS_KEY: required when S3_BUCKET is set");
+  vars["AWS_SECRET_ACCESS_KEY"] = "";
+  EXPECT_EQ(error_for(vars), "AWS_SECRET_ACCESS_KEY: required when S3_BUCKET is set");
+}
+
+TEST(Config, s3_values_are_checked) {
+  for (const char* bucket : {"ab", "Upper", "under_score", "-dash", "dot.", "a..b", "10.0.0.1",
+                             "spa ce"}) {
+    expect_rejected("S3_BUCKET", bucket, s3_vars());
+  }
+  expect_rejected("AWS_REGION", "us east", s3_vars());
+  expect_rejected("AWS_ACCESS_KEY_ID", "has space", s3_vars());
+  for (const char* endpoint : {"127.0.0.1:9000", "ftp://h", "http://h/bucket", "http://h?x=1",
+                               "http://h:0"}) {
+    expect_rejected("S3_ENDPOINT", endpoint, s3_vars());
+  }
+  expect_rejected("S3_FORCE_PATH_STYLE", "maybe", s3_vars());
+}
+
+TEST(Config, s3_settings_without_a_bucket_are_refused) {
+  EXPECT_TRUE(starts_with(error_for({{"S3_ENDPOINT", "http://127.0.0.1:9000"}}),
+                          "S3_ENDPOINT: has no effect without S3_BUCKET"));
+  EXPECT_TRUE(starts_with(error_for({{"S3_FORCE_PATH_STYLE", "true"}}),
+                          "S3_FORCE_PATH_STYLE: has no effect without S3_BUCKET"));
+}
+
+TEST(Config, s3_secret_never_appears_in_error_messages) {
+  const std::string secret = "hunter2-very-secret-value";
+  const std::vector<Vars> cases = {
+      s3_vars({{"AWS_SECRET_ACCESS_KEY", secret + " with a space"}}),
+      s3_vars({{"AWS_SECRET_ACCESS_KEY", secret}, {"S3_BUCKET", "Bad_Bucket"}}),
+      s3_vars({{"AWS_SECRET_ACCESS_KEY", secret}, {"S3_ENDPOINT", "http://u:" + secret + "@h"}}),
+      s3_vars({{"AWS_SECRET_ACCESS_KEY", secret}, {"AWS_ACCESS_KEY_ID", secret + "\n"}}),
+  };
+  for (const auto& vars : cases) {
+    const std::string message = error_for(vars);
+    EXPECT_FALSE(message.empty());
     EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
   }
 }
