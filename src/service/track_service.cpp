@@ -40,7 +40,9 @@ awaitable<TrackListBody> TrackService::list_all() {
 }
 
 awaitable<std::string> TrackService::list_page(TrackQuery query) {
-  co_return co_await offload([this, query = std::move(query)] {
+  // By reference: the query lives in this frame until the work is done. A by-value capture
+  // breaks under GCC 12, which destroys such a lambda temporary twice inside co_await.
+  co_return co_await offload([this, &query] {
     return tracks_json_array(store_.list_tracks(query), settings_.public_base_url);
   });
 }
