@@ -17,6 +17,7 @@
 #include "api/health_api.hpp"
 #include "api/media_api.hpp"
 #include "api/tracks_api.hpp"
+#include "api/web_api.hpp"
 #include "app/backends.hpp"
 #include "http/server.hpp"
 #include "service/auth_service.hpp"
@@ -105,6 +106,7 @@ int run_server(const Config& config) {
   api::add_auth_routes(router, auth);
   api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
   api::add_media_routes(router, *media, media_signing_key(config));
+  api::add_web_routes(router);
 
   http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins),
                           authenticate, config.log_format);
