@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/backends.hpp"
+#include "app/demo.hpp"
 #include "app/server_app.hpp"
 #include "service/auth_service.hpp"
 #include "support/api_error.hpp"
@@ -27,6 +28,8 @@ usage:
                                   and an optional .env file in the working directory)
   volkrin user create --email EMAIL [--name NAME] [--admin]
                                   create a user; the password is read from standard input
+  volkrin demo                    add a few generated demo tracks to an empty instance (same
+                                  configuration as serve); makes an admin if there is none
   volkrin --version               print the version
   volkrin --help                  print this help
 )";
@@ -93,7 +96,8 @@ int run_cli(int argc, char** argv) {
   }
   const bool serve = args.empty() || args[0] == "serve";
   const bool create_user = args.size() >= 2 && args[0] == "user" && args[1] == "create";
-  if (!serve && !create_user) {
+  const bool demo = args.size() == 1 && args[0] == "demo";
+  if (!serve && !create_user && !demo) {
     std::cerr << "volkrin: unknown command \"" << args[0] << "\"\n" << kUsage;
     return 2;
   }
@@ -101,6 +105,7 @@ int run_cli(int argc, char** argv) {
     const Config config = load_configuration();
     init_logging(config.log_format, config.log_level);
     if (create_user) return user_create(config, {args.begin() + 2, args.end()});
+    if (demo) return run_demo(config);
     return run_server(config);
   } catch (const ConfigError& e) {
     std::cerr << "volkrin: configuration error: " << e.what() << "\n";

@@ -1,4 +1,4 @@
-// The command line: `volkrin [serve]`, `volkrin user create ...`, `--version`, `--help`.
+// The command line: `volkrin [serve]`, `volkrin user create ...`, `volkrin demo`, `--version`, `--help`.
 #pragma once
 
 namespace volkrin {

@@ -18,6 +18,7 @@
 #include "api/health_api.hpp"
 #include "api/media_api.hpp"
 #include "api/tracks_api.hpp"
+#include "api/web_api.hpp"
 #include "app/backends.hpp"
 #include "http/server.hpp"
 #include "service/auth_service.hpp"
@@ -119,6 +120,7 @@ int run_server(const Config& config) {
   api::add_auth_routes(router, auth, [&tracks] { return tracks.invalidate_list(); });
   api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
   api::add_media_routes(router, *media, media_signing_key(config));
+  api::add_web_routes(router);
 
   http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins),
                           authenticate,
