@@ -144,20 +144,22 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
                            seconds);
   registry.requests_in_flight.fetch_sub(1, std::memory_order_relaxed);
 
-  AccessEntry entry;
-  entry.method = request.method;
-  entry.target = request.target;
-  entry.route = request.route_template;
-  entry.status = response.status;
-  entry.duration_ms = seconds * 1000.0;
-  entry.bytes = response.body_size();
-  entry.time_ms = now_ms();
-  entry.remote_address = request.client_address;
-  entry.referrer = request.header("Referer");
-  entry.user_agent = request.header("User-Agent");
-  entry.request_id = request.request_id;
-  if (request.caller) entry.user_id = request.caller->id;
-  write_access_line(format_access_line(options_.log_format, entry));
+  if (access_log_enabled()) {
+    AccessEntry entry;
+    entry.method = request.method;
+    entry.target = request.target;
+    entry.route = request.route_template;
+    entry.status = response.status;
+    entry.duration_ms = seconds * 1000.0;
+    entry.bytes = response.body_size();
+    entry.time_ms = now_ms();
+    entry.remote_address = request.client_address;
+    entry.referrer = request.header("Referer");
+    entry.user_agent = request.header("User-Agent");
+    entry.request_id = request.request_id;
+    if (request.caller) entry.user_id = request.caller->id;
+    write_access_line(format_access_line(options_.log_format, entry));
+  }
   co_return response;
 }
 

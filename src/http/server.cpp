@@ -195,10 +195,13 @@ asio::awaitable<bool> send_file(tcp::socket& socket, int fd, std::uint64_t offse
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
     timer.expires_after(idle_timeout);
+    // Each side gets its own error code: the loser of the race is cancelled, and its
+    // operation_aborted must not be mistaken for a failure of the winner.
+    beast::error_code wait_ec, timer_ec;
     auto ready = co_await (socket.async_wait(tcp::socket::wait_write,
-                                             asio::redirect_error(use_awaitable, ec)) ||
-                           timer.async_wait(asio::redirect_error(use_awaitable, ec)));
-    if (ready.index() == 1 || ec) co_return false;
+                                             asio::redirect_error(use_awaitable, wait_ec)) ||
+                           timer.async_wait(asio::redirect_error(use_awaitable, timer_ec)));
+    if (ready.index() == 1 || wait_ec) co_return false;
   }
   co_return true;
 }

@@ -1,6 +1,8 @@
 // Argon2id password hashing (libsodium) and verification of imported bcrypt hashes (libcrypt).
 #include "service/password_hasher.hpp"
 
+#include <mutex>
+
 #include <crypt.h>
 #include <sodium.h>
 
@@ -82,8 +84,6 @@ PasswordHasher::PasswordHasher(HashCost cost) {
   const Limits l = limits_for(cost);
   opslimit_ = l.opslimit;
   memlimit_ = l.memlimit;
-  // The dummy's password is never known, so verify_dummy() can only fail.
-  dummy_hash_ = hash(crypto::hex_encode(crypto::random_bytes(16)));
 }
 
 std::string PasswordHasher::hash(std::string_view password) const {
@@ -116,6 +116,9 @@ PasswordHasher::Verification PasswordHasher::verify(std::string_view password,
 }
 
 void PasswordHasher::verify_dummy(std::string_view password) const {
+  // Made on first use rather than at start-up, where it would cost a whole hash before the
+  // server can listen. Its password is never known, so this verification always fails.
+  std::call_once(dummy_once_, [this] { dummy_hash_ = hash(crypto::hex_encode(crypto::random_bytes(16))); });
   static_cast<void>(verify(password, dummy_hash_));
 }
 

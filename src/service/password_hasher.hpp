@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -33,7 +34,8 @@ class PasswordHasher {
  private:
   unsigned long long opslimit_;
   std::size_t memlimit_;
-  std::string dummy_hash_;
+  mutable std::once_flag dummy_once_;
+  mutable std::string dummy_hash_;
 };
 
 }  // namespace volkrin

@@ -135,6 +135,10 @@ LogFormat log_format() {
   return current_format;
 }
 
+bool access_log_enabled() {
+  return access_logger && access_logger->should_log(spdlog::level::info);
+}
+
 void write_access_line(std::string_view line) {
   if (access_logger) access_logger->info("{}", line);
 }

@@ -14,6 +14,8 @@ namespace volkrin {
 void init_logging(LogFormat format, const std::string& level);
 LogFormat log_format();
 
+// False when LOG_LEVEL=off: callers skip formatting lines nobody will read.
+bool access_log_enabled();
 // Writes one finished access-log line as is.
 void write_access_line(std::string_view line);
 
