@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cache/memory_cache.hpp"
+#include "cache/redis/redis_cache.hpp"
 #include "media/local_media_store.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/crypto.hpp"
@@ -41,7 +42,15 @@ std::unique_ptr<MediaStore> open_media_store(const Config& config) {
   return media;
 }
 
-std::unique_ptr<Cache> open_cache(const Config&) { return std::make_unique<MemoryCache>(); }
+std::shared_ptr<redis::RedisClient> open_redis(const Config& config) {
+  if (!config.redis) return nullptr;
+  return std::make_shared<redis::RedisClient>(*config.redis);
+}
+
+std::unique_ptr<Cache> open_cache(const std::shared_ptr<redis::RedisClient>& redis) {
+  if (redis) return std::make_unique<RedisCache>(redis);
+  return std::make_unique<MemoryCache>();
+}
 
 unsigned resolve_io_threads(const Config& config) {
   if (config.io_threads != 0) return config.io_threads;

@@ -79,7 +79,8 @@ int run_server(const Config& config) {
 
   auto store = open_metadata_store(config);
   auto media = open_media_store(config);
-  auto cache = open_cache(config);
+  const auto redis = open_redis(config);
+  auto cache = open_cache(redis);
   start_worker_pool(resolve_worker_threads(config));
 
   const PasswordHasher hasher(config.password_cost);
@@ -120,6 +121,11 @@ int run_server(const Config& config) {
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   http::Server server(ioc, pipeline, options);
   const auto port = server.start();
+  // Redis connections live on ioc: the guard closes them (dropping calls still waiting)
+  // before the server and ioc go. An unreachable Redis is logged, not fatal.
+  const auto redis_running =
+      redis ? redis->start(ioc.get_executor()) : redis::RedisClient::Running{};
+  if (redis) asio::co_spawn(ioc, redis->check_at_startup(), asio::detached);
   asio::co_spawn(ioc, shutdown_on_signal(ioc, signals, server, config.shutdown_timeout),
                  asio::detached);
   asio::co_spawn(ioc, watch_readiness(ioc, readiness), asio::detached);

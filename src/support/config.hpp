@@ -29,6 +29,19 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Where the shared cache lives: REDIS_URL, UPSTASH_REDIS_URL or REDIS_HOST/REDIS_PORT.
+struct RedisSettings {
+  std::string source;  // the variable it came from, for messages: "REDIS_URL", ...
+  std::string host;    // name or address; IPv6 without brackets
+  std::uint16_t port = 6379;
+  bool tls = false;                     // rediss://
+  std::string username;                 // "" = the default user
+  std::string password;                 // "" = no AUTH; never logged
+  unsigned db = 0;                      // SELECT after connecting, from the URL's path
+  std::filesystem::path ca_file;        // REDIS_CA_FILE: trusted besides the system's CAs
+  std::string key_prefix = "volkrin:";  // REDIS_KEY_PREFIX: put before every key
+};
+
 struct Config {
   AppEnv app_env = AppEnv::development;
 
@@ -71,6 +84,11 @@ struct Config {
   std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE
   std::uint64_t max_thumbnail_bytes = 5ull << 20;   // MAX_THUMBNAIL_SIZE
 
+  // Shared cache; unset = the in-process one. Precedence:
+  // REDIS_URL (redis://[user:password@]host[:port][/db] or rediss:// for TLS), then
+  // UPSTASH_REDIS_URL, then REDIS_HOST with REDIS_PORT (plain).
+  std::optional<RedisSettings> redis;
+
   std::vector<std::string> warnings;  // Accepted but doubtful settings, logged at start-up.
 };
 
@@ -82,9 +100,9 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 // - APP_ENV=production requires JWT_SECRET.
 // - MONGO_URI set: error explaining there is no MongoDB store, pointing to DATABASE_URL
 //   and to importing a mongoexport dump of the original's users and tracks.
-// - Shared backends this build cannot use yet (DATABASE_URL=postgres://..., REDIS_URL,
-//   REDIS_HOST, UPSTASH_REDIS_URL, S3_BUCKET) stop start-up with a line naming them,
-//   rather than being silently ignored.
+// - Shared backends this build cannot use yet (DATABASE_URL=postgres://..., S3_BUCKET)
+//   stop start-up with a line naming them, rather than being silently ignored.
+// - A malformed Redis URL is an error; an unreachable Redis is not (the cache is optional).
 Config load_config(const EnvLookup& env);
 
 // Parses a .env file: KEY=VALUE lines, blank lines, '#' comments, optional "export ",
