@@ -8,7 +8,9 @@
 
 #include "cache/memory_cache.hpp"
 #include "cache/redis/redis_cache.hpp"
+#include "cache/redis/redis_rate_limiter.hpp"
 #include "media/local_media_store.hpp"
+#include "ratelimit/memory_rate_limiter.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/crypto.hpp"
 
@@ -50,6 +52,11 @@ std::shared_ptr<redis::RedisClient> open_redis(const Config& config) {
 std::unique_ptr<Cache> open_cache(const std::shared_ptr<redis::RedisClient>& redis) {
   if (redis) return std::make_unique<RedisCache>(redis);
   return std::make_unique<MemoryCache>();
+}
+
+std::unique_ptr<RateLimiter> open_rate_limiter(const std::shared_ptr<redis::RedisClient>& redis) {
+  if (redis) return std::make_unique<RedisRateLimiter>(redis);
+  return std::make_unique<MemoryRateLimiter>();
 }
 
 unsigned resolve_io_threads(const Config& config) {

@@ -7,6 +7,7 @@
 #include "ports/cache.hpp"
 #include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
+#include "ports/rate_limiter.hpp"
 #include "support/config.hpp"
 
 namespace volkrin {
@@ -26,6 +27,7 @@ std::unique_ptr<MediaStore> open_media_store(const Config& config);
 std::shared_ptr<redis::RedisClient> open_redis(const Config& config);
 // On Redis when `redis` is set, else in-process.
 std::unique_ptr<Cache> open_cache(const std::shared_ptr<redis::RedisClient>& redis);
+std::unique_ptr<RateLimiter> open_rate_limiter(const std::shared_ptr<redis::RedisClient>& redis);
 
 unsigned resolve_io_threads(const Config& config);
 unsigned resolve_worker_threads(const Config& config);

@@ -81,6 +81,7 @@ int run_server(const Config& config) {
   auto media = open_media_store(config);
   const auto redis = open_redis(config);
   auto cache = open_cache(redis);
+  auto limiter = open_rate_limiter(redis);
   start_worker_pool(resolve_worker_threads(config));
 
   const PasswordHasher hasher(config.password_cost);
@@ -103,7 +104,9 @@ int run_server(const Config& config) {
   http::Router router;
   api::add_health_routes(router, readiness,
                          api::MetricsAccess{config.metrics_token, config.metrics_allow, authenticate});
-  api::add_auth_routes(router, auth);
+  api::add_auth_routes(router, auth,
+                       api::AuthRateLimits{limiter.get(), config.login_per_address,
+                                           config.login_per_account, config.signup_per_address});
   api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
   api::add_media_routes(router, *media, media_signing_key(config));
 

@@ -477,6 +477,48 @@ std::optional<RedisSettings> parse_redis(const EnvLookup& env, std::vector<std::
   return settings;
 }
 
+// "N/WINDOW": N requests per window, the window a number of seconds or a number followed
+// by s, m or h (a unit alone means one of it), e.g. "20/5m", "100/h"; or "off".
+[[noreturn]] void fail_rate_rule(const char* name, const std::string& value) {
+  fail(name,
+       "must be N/WINDOW with N from 1 to 1000000 and a window from 1s to 24h such as 20/5m "
+       "(units s, m, h), or off (got " +
+           quote_for_message(value) + ")");
+}
+
+std::optional<RateRule> parse_rate_rule(const char* name, const std::string& value) {
+  if (value == "off") return std::nullopt;
+  const auto slash = value.find('/');
+  if (slash == std::string::npos) fail_rate_rule(name, value);
+  const auto count = parse_decimal(std::string_view(value).substr(0, slash));
+  std::string_view window = std::string_view(value).substr(slash + 1);
+  std::uint64_t unit = 1;
+  if (!window.empty() && is_alpha(window.back())) {
+    switch (window.back()) {
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      default:
+        fail_rate_rule(name, value);
+    }
+    window.remove_suffix(1);
+  }
+  const auto amount =
+      window.empty() && unit != 1 ? std::optional<std::uint64_t>(1) : parse_decimal(window);
+  if (!count || *count < 1 || *count > 1'000'000 || !amount || *amount < 1 ||
+      *amount > kSecondsPerDay / unit) {
+    fail_rate_rule(name, value);
+  }
+  return RateRule{static_cast<unsigned>(*count),
+                  std::chrono::seconds(static_cast<std::chrono::seconds::rep>(*amount * unit))};
+}
+
 AppEnv parse_app_env(const EnvLookup& env) {
   const auto value = get(env, "APP_ENV");
   if (!value || *value == "development") return AppEnv::development;
@@ -770,6 +812,15 @@ Config load_config(const EnvLookup& env) {
   }
 
   cfg.redis = parse_redis(env, cfg.warnings);
+  if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ADDRESS")) {
+    cfg.login_per_address = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ADDRESS", *rule);
+  }
+  if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT")) {
+    cfg.login_per_account = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ACCOUNT", *rule);
+  }
+  if (const auto rule = get(env, "RATE_LIMIT_SIGNUP_PER_ADDRESS")) {
+    cfg.signup_per_address = parse_rate_rule("RATE_LIMIT_SIGNUP_PER_ADDRESS", *rule);
+  }
   return cfg;
 }
 

@@ -42,6 +42,12 @@ struct RedisSettings {
   std::string key_prefix = "volkrin:";  // REDIS_KEY_PREFIX: put before every key
 };
 
+// "At most `limit` requests per `window`" (fixed windows).
+struct RateRule {
+  unsigned limit = 0;
+  std::chrono::seconds window{0};
+};
+
 struct Config {
   AppEnv app_env = AppEnv::development;
 
@@ -84,10 +90,15 @@ struct Config {
   std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE
   std::uint64_t max_thumbnail_bytes = 5ull << 20;   // MAX_THUMBNAIL_SIZE
 
-  // Shared cache; unset = the in-process one. Precedence:
+  // Shared cache (and shared rate-limit counters); unset = in-process ones. Precedence:
   // REDIS_URL (redis://[user:password@]host[:port][/db] or rediss:// for TLS), then
   // UPSTASH_REDIS_URL, then REDIS_HOST with REDIS_PORT (plain).
   std::optional<RedisSettings> redis;
+
+  // Login and sign-up limits, "N/WINDOW" such as "20/5m" (s, m or h), or "off" (nullopt).
+  std::optional<RateRule> login_per_address = RateRule{20, std::chrono::minutes(5)};
+  std::optional<RateRule> login_per_account = RateRule{10, std::chrono::minutes(15)};
+  std::optional<RateRule> signup_per_address = RateRule{20, std::chrono::hours(1)};
 
   std::vector<std::string> warnings;  // Accepted but doubtful settings, logged at start-up.
 };

@@ -57,6 +57,7 @@ describe('malformed Redis settings', () => {
     ['REDIS_URL', 'redis://user:hunter2@cache.example:notaport'],
     ['UPSTASH_REDIS_URL', 'http://default:hunter2@eu1.upstash.io'],
     ['REDIS_HOST', 'bad host'],
+    ['RATE_LIMIT_LOGIN_PER_ADDRESS', '20 per minute'],
   ]) {
     it(`stop start-up with a line naming ${name}`, async () => {
       const result = await runServerUntilExit({ env: { [name]: value } });

@@ -431,6 +431,19 @@ TEST(Config, redis_is_off_when_nothing_is_set) {
   EXPECT_FALSE(load({}).redis.has_value());
 }
 
+TEST(Config, rate_limits_have_defaults) {
+  const Config cfg = load({});
+  ASSERT_TRUE(cfg.login_per_address.has_value());
+  EXPECT_EQ(cfg.login_per_address->limit, 20u);
+  EXPECT_EQ(cfg.login_per_address->window, std::chrono::minutes(5));
+  ASSERT_TRUE(cfg.login_per_account.has_value());
+  EXPECT_EQ(cfg.login_per_account->limit, 10u);
+  EXPECT_EQ(cfg.login_per_account->window, std::chrono::minutes(15));
+  ASSERT_TRUE(cfg.signup_per_address.has_value());
+  EXPECT_EQ(cfg.signup_per_address->limit, 20u);
+  EXPECT_EQ(cfg.signup_per_address->window, std::chrono::hours(1));
+}
+
 TEST(Config, redis_url_gives_every_part) {
   const Config cfg = load({{"REDIS_URL", "redis://alice:p%40ss%3Aword@Cache.Example:6380/2"}});
   ASSERT_TRUE(cfg.redis.has_value());
@@ -525,6 +538,34 @@ TEST(Config, malformed_redis_settings_are_rejected) {
   }
   for (const char* value : {"0", "65536", "x"}) {
     expect_rejected("REDIS_PORT", value, {{"REDIS_HOST", "h"}});
+  }
+}
+
+TEST(Config, rate_limits_parse_count_and_window) {
+  const Config cfg = load({{"RATE_LIMIT_LOGIN_PER_ADDRESS", "5/30"},
+                           {"RATE_LIMIT_LOGIN_PER_ACCOUNT", "100/h"},
+                           {"RATE_LIMIT_SIGNUP_PER_ADDRESS", "off"}});
+  EXPECT_EQ(cfg.login_per_address->limit, 5u);
+  EXPECT_EQ(cfg.login_per_address->window, std::chrono::seconds(30));
+  EXPECT_EQ(cfg.login_per_account->limit, 100u);
+  EXPECT_EQ(cfg.login_per_account->window, std::chrono::hours(1));
+  EXPECT_FALSE(cfg.signup_per_address.has_value());
+  const Config other = load({{"RATE_LIMIT_LOGIN_PER_ADDRESS", "20/5m"},
+                             {"RATE_LIMIT_LOGIN_PER_ACCOUNT", "1000000/24h"},
+                             {"RATE_LIMIT_SIGNUP_PER_ADDRESS", "1/1s"}});
+  EXPECT_EQ(other.login_per_address->window, std::chrono::minutes(5));
+  EXPECT_EQ(other.login_per_account->limit, 1000000u);
+  EXPECT_EQ(other.signup_per_address->window, std::chrono::seconds(1));
+}
+
+TEST(Config, malformed_rate_limits_are_rejected) {
+  for (const char* name : {"RATE_LIMIT_LOGIN_PER_ADDRESS", "RATE_LIMIT_LOGIN_PER_ACCOUNT",
+                           "RATE_LIMIT_SIGNUP_PER_ADDRESS"}) {
+    for (const char* value :
+         {"20", "0/1m", "1/0m", "1/0", "1/25h", "1/86401", "20/5d", "abc", "1000001/1m", "-1/1m",
+          "20/ 5m", "20/5M", "/5m", "20/", "Off", "20/5m/1"}) {
+      expect_rejected(name, value);
+    }
   }
 }
 
