@@ -40,9 +40,12 @@ awaitable<TrackListBody> TrackService::list_all() {
 }
 
 awaitable<std::string> TrackService::list_page(TrackQuery query) {
-  co_return co_await offload([this, query = std::move(query)] {
+  // Named rather than written inside the co_await: GCC 12 destroys a lambda temporary in a
+  // co_await expression twice, which freed a search text longer than 15 bytes twice.
+  auto page = [this, query = std::move(query)] {
     return tracks_json_array(store_.list_tracks(query), settings_.public_base_url);
-  });
+  };
+  co_return co_await offload(std::move(page));
 }
 
 awaitable<TrackRecord> TrackService::find(std::string_view id) {
