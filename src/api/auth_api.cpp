@@ -1,10 +1,14 @@
 // /api/auth: turns requests into AuthService calls and users into the contract's JSON.
 #include "api/auth_api.hpp"
 
-#include <boost/json/object.hpp>
+#include <algorithm>
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
 
 #include "api/json_body.hpp"
+#include "ratelimit/rate_keys.hpp"
 #include "support/api_error.hpp"
 #include "support/time_format.hpp"
 #include "support/worker_pool.hpp"
@@ -34,30 +38,59 @@ std::string required_string(const boost::json::object& body, std::string_view fi
   return std::move(*value);
 }
 
+// 429 with Retry-After when `key` is over `rule`; nullopt when the request may go on.
+awaitable<std::optional<Response>> over_limit(RateLimiter* limiter,
+                                              const std::optional<RateRule>& rule,
+                                              std::string key) {
+  if (limiter == nullptr || !rule) co_return std::nullopt;
+  const RateDecision decision = co_await limiter->hit(key, rule->limit, rule->window);
+  if (decision.allowed) co_return std::nullopt;
+  Response r = http::message_response(429, "Too many requests, please try again later");
+  r.set_header("Retry-After",
+               std::to_string(std::max<std::int64_t>(decision.retry_after.count(), 1)));
+  co_return r;
+}
+
 }  // namespace
 
-void add_auth_routes(http::Router& router, AuthService& auth,
+void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits limits,
                      std::function<awaitable<void>()> user_deleted) {
-  router.add("POST", "/api/auth/signup", Access::open, [&auth](Request& req) -> awaitable<Response> {
-    const auto body = co_await read_json_object(req);
-    SignupInput input;
-    input.name = required_string(body, "name", "Name is required");
-    input.email = required_string(body, "email", "Email is required");
-    input.password = required_string(body, "password", "Password is required");
-    input.role = optional_string(body, "role").value_or("");
-    input.admin_secret = optional_string(body, "adminSecret").value_or("");
-    const Session s = co_await offload([&] { return auth.signup(input); });
-    co_return session_response(201, s);
-  });
+  router.add("POST", "/api/auth/signup", Access::open,
+             [&auth, limits](Request& req) -> awaitable<Response> {
+               if (auto refused =
+                       co_await over_limit(limits.limiter, limits.signup_per_address,
+                                           "signup:address:" + address_key(req.client_address))) {
+                 co_return std::move(*refused);
+               }
+               const auto body = co_await read_json_object(req);
+               SignupInput input;
+               input.name = required_string(body, "name", "Name is required");
+               input.email = required_string(body, "email", "Email is required");
+               input.password = required_string(body, "password", "Password is required");
+               input.role = optional_string(body, "role").value_or("");
+               input.admin_secret = optional_string(body, "adminSecret").value_or("");
+               const Session s = co_await offload([&] { return auth.signup(input); });
+               co_return session_response(201, s);
+             });
 
-  router.add("POST", "/api/auth/login", Access::open, [&auth](Request& req) -> awaitable<Response> {
-    const auto body = co_await read_json_object(req);
-    const auto email = optional_string(body, "email");
-    const auto password = optional_string(body, "password");
-    if (!email || !password) throw ApiError(400, "Email and password are required");
-    const Session s = co_await offload([&] { return auth.login(*email, *password); });
-    co_return session_response(200, s);
-  });
+  router.add("POST", "/api/auth/login", Access::open,
+             [&auth, limits](Request& req) -> awaitable<Response> {
+               if (auto refused =
+                       co_await over_limit(limits.limiter, limits.login_per_address,
+                                           "login:address:" + address_key(req.client_address))) {
+                 co_return std::move(*refused);
+               }
+               const auto body = co_await read_json_object(req);
+               const auto email = optional_string(body, "email");
+               const auto password = optional_string(body, "password");
+               if (!email || !password) throw ApiError(400, "Email and password are required");
+               if (auto refused = co_await over_limit(limits.limiter, limits.login_per_account,
+                                                      "login:account:" + account_key(*email))) {
+                 co_return std::move(*refused);
+               }
+               const Session s = co_await offload([&] { return auth.login(*email, *password); });
+               co_return session_response(200, s);
+             });
 
   router.add("GET", "/api/auth/me", Access::user, [](Request& req) -> awaitable<Response> {
     const auto& c = *req.caller;

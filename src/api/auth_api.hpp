@@ -2,15 +2,27 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "http/router.hpp"
+#include "ports/rate_limiter.hpp"
 #include "service/auth_service.hpp"
+#include "support/config.hpp"
 
 namespace volkrin::api {
 
+// Limits checked before any password is hashed; a request over one is answered 429 with
+// Retry-After. No limiter, or a rule left unset, means no limit.
+struct AuthRateLimits {
+  RateLimiter* limiter = nullptr;
+  std::optional<RateRule> login_per_address;
+  std::optional<RateRule> login_per_account;  // by the email as login looks it up
+  std::optional<RateRule> signup_per_address;
+};
+
 // `user_deleted` runs after a user is deleted (tracks show their uploader, so the cached
 // track list must go).
-void add_auth_routes(http::Router& router, AuthService& auth,
+void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits limits,
                      std::function<boost::asio::awaitable<void>()> user_deleted);
 
 }  // namespace volkrin::api

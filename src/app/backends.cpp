@@ -9,10 +9,13 @@
 #include <spdlog/spdlog.h>
 
 #include "cache/memory_cache.hpp"
+#include "cache/redis/redis_cache.hpp"
+#include "cache/redis/redis_rate_limiter.hpp"
 #include "media/local_media_store.hpp"
 #include "media/s3/s3_media_store.hpp"
 #include "store/postgres/postgres_metadata_store.hpp"
 #include "store/postgres/postgres_url.hpp"
+#include "ratelimit/memory_rate_limiter.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/crypto.hpp"
 
@@ -98,8 +101,19 @@ std::unique_ptr<MediaStore> open_media_store(const Config& config) {
   return media;
 }
 
-std::unique_ptr<Cache> open_cache(const Config&) {
+std::shared_ptr<redis::RedisClient> open_redis(const Config& config) {
+  if (!config.redis) return nullptr;
+  return std::make_shared<redis::RedisClient>(*config.redis);
+}
+
+std::unique_ptr<Cache> open_cache(const std::shared_ptr<redis::RedisClient>& redis) {
+  if (redis) return std::make_unique<RedisCache>(redis);
   return std::make_unique<MemoryCache>();
+}
+
+std::unique_ptr<RateLimiter> open_rate_limiter(const std::shared_ptr<redis::RedisClient>& redis) {
+  if (redis) return std::make_unique<RedisRateLimiter>(redis);
+  return std::make_unique<MemoryRateLimiter>();
 }
 
 unsigned resolve_io_threads(const Config& config) {

@@ -3,9 +3,11 @@
 
 #include <memory>
 
+#include "cache/redis/redis_client.hpp"
 #include "ports/cache.hpp"
 #include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
+#include "ports/rate_limiter.hpp"
 #include "support/config.hpp"
 
 namespace volkrin {
@@ -21,7 +23,13 @@ std::string media_signing_key(const Config& config);
 // Media in the S3 bucket when configured (uploads spooled under DATA_DIR/spool), else under
 // DATA_DIR/media. Partial uploads of an earlier process are swept here.
 std::unique_ptr<MediaStore> open_media_store(const Config& config);
-std::unique_ptr<Cache> open_cache(const Config& config);
+
+// The Redis client when Redis is configured, else nullptr. Connects nowhere yet (see
+// RedisClient::start); throws ConfigError naming REDIS_CA_FILE when that file is unusable.
+std::shared_ptr<redis::RedisClient> open_redis(const Config& config);
+// On Redis when `redis` is set, else in-process.
+std::unique_ptr<Cache> open_cache(const std::shared_ptr<redis::RedisClient>& redis);
+std::unique_ptr<RateLimiter> open_rate_limiter(const std::shared_ptr<redis::RedisClient>& redis);
 
 unsigned resolve_io_threads(const Config& config);
 unsigned resolve_worker_threads(const Config& config);

@@ -352,7 +352,7 @@ int run_demo(const Config& config) {
     return 1;
   }
   auto media = open_media_store(config);
-  auto cache = open_cache(config);
+  auto cache = open_cache(nullptr);  // the demo runs before the server; nothing to invalidate
   TrackService tracks(
       *store, *media, *cache,
       TrackSettings{config.public_base_url,

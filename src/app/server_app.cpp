@@ -94,7 +94,9 @@ int run_server(const Config& config) {
 
   auto store = open_metadata_store(config);
   auto media = open_media_store(config);
-  auto cache = open_cache(config);
+  const auto redis = open_redis(config);
+  auto cache = open_cache(redis);
+  auto limiter = open_rate_limiter(redis);
   start_worker_pool(resolve_worker_threads(config));
 
   const PasswordHasher hasher(config.password_cost);
@@ -117,7 +119,10 @@ int run_server(const Config& config) {
   http::Router router;
   api::add_health_routes(router, readiness,
                          api::MetricsAccess{config.metrics_token, config.metrics_allow, authenticate});
-  api::add_auth_routes(router, auth, [&tracks] { return tracks.invalidate_list(); });
+  api::add_auth_routes(router, auth,
+                       api::AuthRateLimits{limiter.get(), config.login_per_address,
+                                           config.login_per_account, config.signup_per_address},
+                       [&tracks] { return tracks.invalidate_list(); });
   api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
   api::add_media_routes(router, *media, media_signing_key(config));
   api::add_web_routes(router);
@@ -138,6 +143,11 @@ int run_server(const Config& config) {
   if (!config.tls_cert_file.empty()) options.tls = make_tls_context(config);
   http::Server server(ioc, pipeline, options);
   const auto port = server.start();
+  // Redis connections live on ioc: the guard closes them (dropping calls still waiting)
+  // before the server and ioc go. An unreachable Redis is logged, not fatal.
+  const auto redis_running =
+      redis ? redis->start(ioc.get_executor()) : redis::RedisClient::Running{};
+  if (redis) asio::co_spawn(ioc, redis->check_at_startup(), asio::detached);
   asio::co_spawn(ioc, shutdown_on_signal(ioc, signals, server, config.shutdown_timeout),
                  asio::detached);
   asio::co_spawn(ioc, watch_readiness(ioc, readiness), asio::detached);

@@ -1,4 +1,4 @@
-// Port: a key → bytes cache with TTLs. Adapters: in-process (bounded LRU); Redis to follow.
+// Port: a key → bytes cache with TTLs. Adapters: in-process (bounded LRU), Redis.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +20,9 @@ class Cache {
                                            std::shared_ptr<const std::string> value,
                                            std::chrono::seconds ttl) = 0;
   virtual boost::asio::awaitable<void> remove(std::string_view key) = 0;
+  // For the readiness check: throws when the backend does not answer (get, set and remove
+  // never do). An in-process cache always answers.
+  virtual boost::asio::awaitable<void> ping() { co_return; }
 };
 
 }  // namespace volkrin

@@ -83,7 +83,7 @@ asio::awaitable<std::vector<ComponentCheck>> Readiness::check() {
     ComponentCheck c;
     c.name = "cache";
     try {
-      co_await cache_.get("volkrin:readiness");
+      co_await cache_.ping();
       c.ok = true;
     } catch (const std::exception& e) {
       c.error = e.what();

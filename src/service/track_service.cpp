@@ -45,11 +45,12 @@ awaitable<TrackListBody> TrackService::list_all() {
 }
 
 awaitable<std::string> TrackService::list_page(TrackQuery query) {
-  // By reference: the query lives in this frame until the work is done. A by-value capture
-  // breaks under GCC 12, which destroys such a lambda temporary twice inside co_await.
-  co_return co_await offload([this, &query] {
+  // Named rather than written inside the co_await: GCC 12 destroys a lambda temporary in a
+  // co_await expression twice, which freed a search text longer than 15 bytes twice.
+  auto page = [this, query = std::move(query)] {
     return tracks_json_array(store_.list_tracks(query), settings_.public_base_url);
-  });
+  };
+  co_return co_await offload(std::move(page));
 }
 
 awaitable<TrackRecord> TrackService::find(std::string_view id) {

@@ -289,22 +289,237 @@ void reject_unsupported_backends(const EnvLookup& env) {
          "tracks collections with \"volkrin import-mongo --users users.json --tracks "
          "tracks.json\"");
   }
-  struct Backend {
-    const char* name;
-    const char* fallback;
-  };
-  static constexpr std::array<Backend, 3> kBackends{{
-      {"REDIS_URL", "in-process cache"},
-      {"REDIS_HOST", "in-process cache"},
-      {"UPSTASH_REDIS_URL", "in-process cache"},
-  }};
-  for (const auto& backend : kBackends) {
-    if (get(env, backend.name)) {
-      fail(backend.name, std::string("not supported by this build yet; unset it to use the "
-                                     "embedded default (") +
-                             backend.fallback + ")");
+}
+
+int hex_digit(char c) {
+  if (is_digit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX escapes decoded; nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || hex_digit(text[i + 1]) < 0 || hex_digit(text[i + 2]) < 0) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+    i += 2;
+  }
+  return out;
+}
+
+// A Redis server's host: IPv4, IPv6 (brackets optional) or a host name. Empty when invalid.
+std::string redis_host(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    text = text.substr(1, text.size() - 2);
+    return is_ipv6(text) ? ascii_lower(text) : std::string();
+  }
+  if (is_ipv4(text) || is_ipv6(text) || is_host_name(text)) return ascii_lower(text);
+  return {};
+}
+
+// The value is echoed with everything before its last '@' (after the scheme) replaced by
+// "***": a password written without %-escapes may hold '/' or '?'.
+[[noreturn]] void fail_redis_url(const char* name, const std::string& value, std::string_view why) {
+  const auto scheme_end = value.find("://");
+  const auto start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const auto at = value.rfind('@');
+  const std::string shown = at == std::string::npos || at < start
+                                ? value
+                                : value.substr(0, start) + "***" + value.substr(at);
+  fail(name, std::string(why) +
+                 " (expected redis://[user:password@]host[:port][/db] or rediss://... for TLS, "
+                 "got " +
+                 quote_for_message(shown) + ")");
+}
+
+// redis://[[user]:password@]host[:port][/db] or rediss://...
+RedisSettings parse_redis_url(const char* name, const std::string& value) {
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20U || byte == 0x7FU)
+      fail_redis_url(name, value, "must not contain spaces or control characters");
+  }
+  const auto scheme_end = value.find("://");
+  const std::string scheme =
+      scheme_end == std::string::npos ? std::string() : ascii_lower(value.substr(0, scheme_end));
+  if (scheme != "redis" && scheme != "rediss")
+    fail_redis_url(name, value, "must start with redis:// or rediss://");
+
+  RedisSettings settings;
+  settings.source = name;
+  settings.tls = scheme == "rediss";
+  std::string_view after = std::string_view(value).substr(scheme_end + 3);
+  // Credentials end at the last '@': a password pasted without %-escapes may hold '/', '?'
+  // or '#', and nothing after the host may hold an '@'.
+  std::string_view userinfo;
+  const auto at = after.rfind('@');
+  if (at != std::string_view::npos) {
+    userinfo = after.substr(0, at);
+    after.remove_prefix(at + 1);
+  }
+  const auto authority_end = after.find_first_of("/?#");
+  const std::string_view authority = after.substr(0, authority_end);
+  const std::string_view rest =
+      authority_end == std::string_view::npos ? std::string_view{} : after.substr(authority_end);
+
+  if (at != std::string_view::npos) {
+    const auto colon = userinfo.find(':');
+    if (colon == std::string_view::npos) {
+      fail_redis_url(name, value, "needs user:password or :password before '@'");
+    }
+    auto user = percent_decode(userinfo.substr(0, colon));
+    auto password = percent_decode(userinfo.substr(colon + 1));
+    if (!user || !password) {
+      fail_redis_url(name, value, "has an invalid %-escape in its credentials (write % as %25)");
+    }
+    if (password->empty()) fail_redis_url(name, value, "has an empty password");
+    settings.username = std::move(*user);
+    settings.password = std::move(*password);
+  }
+
+  std::string_view host_part = authority;
+  std::string_view port_part;
+  bool has_port = false;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) fail_redis_url(name, value, "has an invalid IPv6 address");
+    host_part = authority.substr(0, close + 1);
+    const auto tail = authority.substr(close + 1);
+    if (!tail.empty()) {
+      if (tail.front() != ':') fail_redis_url(name, value, "has an invalid host");
+      port_part = tail.substr(1);
+      has_port = true;
+    }
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host_part = authority.substr(0, colon);
+    port_part = authority.substr(colon + 1);
+    has_port = true;
+  }
+  if (!host_part.empty() && host_part.front() != '[' && is_ipv6(host_part)) {
+    fail_redis_url(name, value, "needs brackets around an IPv6 address");
+  }
+  settings.host = redis_host(host_part);
+  if (settings.host.empty()) fail_redis_url(name, value, "has an invalid or missing host");
+  if (has_port) {
+    const auto port = parse_decimal(port_part);
+    if (!port || *port < 1 || *port > 65535)
+      fail_redis_url(name, value, "has an invalid port (expected 1..65535)");
+    settings.port = static_cast<std::uint16_t>(*port);
+  }
+
+  if (rest.find_first_of("?#") != std::string_view::npos) {
+    fail_redis_url(name, value, "query parameters and fragments are not supported");
+  }
+  if (!rest.empty() && rest != "/") {
+    const auto db = parse_decimal(rest.substr(1));
+    if (!db || *db > 1'000'000)
+      fail_redis_url(name, value, "has an invalid database number in its path");
+    settings.db = static_cast<unsigned>(*db);
+  }
+  return settings;
+}
+
+std::optional<RedisSettings> parse_redis(const EnvLookup& env, std::vector<std::string>& warnings) {
+  // In order of precedence.
+  static constexpr std::array<const char*, 3> kSources{"REDIS_URL", "UPSTASH_REDIS_URL",
+                                                       "REDIS_HOST"};
+  std::optional<RedisSettings> settings;
+  for (const char* name : kSources) {
+    const auto value = get(env, name);
+    if (!value) continue;
+    if (settings) {
+      warnings.push_back(std::string(name) + " is ignored because " + settings->source + " is set");
+      continue;
+    }
+    if (std::string_view(name) != "REDIS_HOST") {
+      settings = parse_redis_url(name, *value);
+      continue;
+    }
+    RedisSettings plain;
+    plain.source = name;
+    plain.host = redis_host(*value);
+    if (plain.host.empty()) {
+      fail(name, "must be an IPv4 address, an IPv6 address or a host name (got " +
+                     quote_for_message(redact_credentials(*value)) + ")");
+    }
+    if (const auto port = get(env, "REDIS_PORT")) {
+      plain.port = static_cast<std::uint16_t>(integer_in_range("REDIS_PORT", *port, 1, 65535));
+    }
+    settings = std::move(plain);
+  }
+  if (get(env, "REDIS_PORT") && (!settings || settings->source != "REDIS_HOST")) {
+    warnings.emplace_back("REDIS_PORT is ignored: it only goes with REDIS_HOST");
+  }
+  if (const auto ca = get(env, "REDIS_CA_FILE")) {
+    if (settings && settings->tls) {
+      settings->ca_file = *ca;
+    } else {
+      warnings.emplace_back("REDIS_CA_FILE is ignored: no rediss:// (TLS) Redis URL is set");
     }
   }
+  if (const auto prefix = get(env, "REDIS_KEY_PREFIX")) {
+    const bool printable = std::all_of(prefix->begin(), prefix->end(), [](char c) {
+      return static_cast<unsigned char>(c) > 0x20U && static_cast<unsigned char>(c) < 0x7FU;
+    });
+    if (!printable || prefix->size() > 64) {
+      fail("REDIS_KEY_PREFIX",
+           "must be at most 64 printable ASCII characters without spaces (got " +
+               quote_for_message(*prefix) + ")");
+    }
+    if (settings) settings->key_prefix = *prefix;
+  }
+  return settings;
+}
+
+// "N/WINDOW": N requests per window, the window a number of seconds or a number followed
+// by s, m or h (a unit alone means one of it), e.g. "20/5m", "100/h"; or "off".
+[[noreturn]] void fail_rate_rule(const char* name, const std::string& value) {
+  fail(name,
+       "must be N/WINDOW with N from 1 to 1000000 and a window from 1s to 24h such as 20/5m "
+       "(units s, m, h), or off (got " +
+           quote_for_message(value) + ")");
+}
+
+std::optional<RateRule> parse_rate_rule(const char* name, const std::string& value) {
+  if (value == "off") return std::nullopt;
+  const auto slash = value.find('/');
+  if (slash == std::string::npos) fail_rate_rule(name, value);
+  const auto count = parse_decimal(std::string_view(value).substr(0, slash));
+  std::string_view window = std::string_view(value).substr(slash + 1);
+  std::uint64_t unit = 1;
+  if (!window.empty() && is_alpha(window.back())) {
+    switch (window.back()) {
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      default:
+        fail_rate_rule(name, value);
+    }
+    window.remove_suffix(1);
+  }
+  const auto amount =
+      window.empty() && unit != 1 ? std::optional<std::uint64_t>(1) : parse_decimal(window);
+  if (!count || *count < 1 || *count > 1'000'000 || !amount || *amount < 1 ||
+      *amount > kSecondsPerDay / unit) {
+    fail_rate_rule(name, value);
+  }
+  return RateRule{static_cast<unsigned>(*count),
+                  std::chrono::seconds(static_cast<std::chrono::seconds::rep>(*amount * unit))};
 }
 
 AppEnv parse_app_env(const EnvLookup& env) {
@@ -714,6 +929,17 @@ Config load_config(const EnvLookup& env) {
     cfg.max_thumbnail_bytes = parse_size("MAX_THUMBNAIL_SIZE", *size);
   }
   cfg.s3 = parse_s3(env);
+
+  cfg.redis = parse_redis(env, cfg.warnings);
+  if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ADDRESS")) {
+    cfg.login_per_address = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ADDRESS", *rule);
+  }
+  if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT")) {
+    cfg.login_per_account = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ACCOUNT", *rule);
+  }
+  if (const auto rule = get(env, "RATE_LIMIT_SIGNUP_PER_ADDRESS")) {
+    cfg.signup_per_address = parse_rate_rule("RATE_LIMIT_SIGNUP_PER_ADDRESS", *rule);
+  }
   return cfg;
 }
 

@@ -41,6 +41,25 @@ struct S3Settings {
   bool force_path_style = false;  // S3_FORCE_PATH_STYLE: AWS too as s3.<region>.amazonaws.com/<bucket>
 };
 
+// Where the shared cache lives: REDIS_URL, UPSTASH_REDIS_URL or REDIS_HOST/REDIS_PORT.
+struct RedisSettings {
+  std::string source;  // the variable it came from, for messages: "REDIS_URL", ...
+  std::string host;    // name or address; IPv6 without brackets
+  std::uint16_t port = 6379;
+  bool tls = false;                     // rediss://
+  std::string username;                 // "" = the default user
+  std::string password;                 // "" = no AUTH; never logged
+  unsigned db = 0;                      // SELECT after connecting, from the URL's path
+  std::filesystem::path ca_file;        // REDIS_CA_FILE: trusted besides the system's CAs
+  std::string key_prefix = "volkrin:";  // REDIS_KEY_PREFIX: put before every key
+};
+
+// "At most `limit` requests per `window`" (fixed windows).
+struct RateRule {
+  unsigned limit = 0;
+  std::chrono::seconds window{0};
+};
+
 struct Config {
   AppEnv app_env = AppEnv::development;
 
@@ -96,6 +115,16 @@ struct Config {
 
   std::optional<S3Settings> s3;  // S3_BUCKET and friends; nullopt: local media files
 
+  // Shared cache (and shared rate-limit counters); unset = in-process ones. Precedence:
+  // REDIS_URL (redis://[user:password@]host[:port][/db] or rediss:// for TLS), then
+  // UPSTASH_REDIS_URL, then REDIS_HOST with REDIS_PORT (plain).
+  std::optional<RedisSettings> redis;
+
+  // Login and sign-up limits, "N/WINDOW" such as "20/5m" (s, m or h), or "off" (nullopt).
+  std::optional<RateRule> login_per_address = RateRule{20, std::chrono::minutes(5)};
+  std::optional<RateRule> login_per_account = RateRule{10, std::chrono::minutes(15)};
+  std::optional<RateRule> signup_per_address = RateRule{20, std::chrono::hours(1)};
+
   std::vector<std::string> warnings;  // Accepted but doubtful settings, logged at start-up.
 };
 
@@ -107,8 +136,7 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 // - APP_ENV=production requires JWT_SECRET.
 // - MONGO_URI set: error explaining there is no MongoDB store, pointing to DATABASE_URL
 //   and to importing a mongoexport dump of the original's users and tracks.
-// - Shared backends this build cannot use yet (REDIS_URL, REDIS_HOST, UPSTASH_REDIS_URL)
-//   stop start-up with a line naming them, rather than being silently ignored.
+// - A malformed Redis URL is an error; an unreachable Redis is not (the cache is optional).
 // - S3_BUCKET requires AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; S3_ENDPOINT and
 //   S3_FORCE_PATH_STYLE require S3_BUCKET.
 Config load_config(const EnvLookup& env);

@@ -57,6 +57,11 @@ function serverEnvironment(dataDir, overrides) {
     PASSWORD_HASH_COST: 'min',
     LOG_FORMAT: 'dev',
     APP_ENV: 'development',
+    // The suites sign up and log in many users from 127.0.0.1; rate-limit.test.mjs sets
+    // its own small limits.
+    RATE_LIMIT_LOGIN_PER_ADDRESS: '100000/1m',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000/1m',
+    RATE_LIMIT_SIGNUP_PER_ADDRESS: '100000/1m',
   });
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name];

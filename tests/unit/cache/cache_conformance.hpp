@@ -3,7 +3,8 @@
 // An adapter's test file defines a backend type and instantiates the suite with it:
 //
 //   struct MyBackend {
-//     std::unique_ptr<volkrin::Cache> open();  // a fresh, empty cache; nullptr skips
+//     std::unique_ptr<volkrin::Cache> open();  // a fresh, empty cache; nullptr skips (fails
+//                                              // if open() added a failure)
 //     void close();  // called after the cache is destroyed: drop what open() created
 //     void advance(std::chrono::seconds by);  // let the cache's time pass (fake clock or sleep)
 //   };
@@ -63,7 +64,11 @@ class CacheConformance : public ::testing::Test {
  protected:
   void SetUp() override {
     cache_ = backend_.open();
-    if (cache_ == nullptr) GTEST_SKIP() << "this backend is not available here";
+    if (cache_ == nullptr) {
+      // open() reports a missing required service as a failure: then nothing may run.
+      if (HasFailure()) FAIL() << "the backend could not be opened";
+      GTEST_SKIP() << "this backend is not available here";
+    }
   }
   void TearDown() override {
     cache_.reset();

@@ -443,16 +443,6 @@ TEST(Config, mongo_uri_is_reported_before_other_unsupported_backends) {
   EXPECT_TRUE(starts_with(message, "MONGO_URI: ")) << message;
 }
 
-TEST(Config, unsupported_backends_are_named_and_not_ignored) {
-  for (const char* name : {"REDIS_URL", "REDIS_HOST", "UPSTASH_REDIS_URL"}) {
-    const std::string message = error_for({{name, "rediss://default:hunter2@h.example:6379"}});
-    EXPECT_TRUE(starts_with(message, std::string(name) + ": not supported by this build yet"))
-        << message;
-    EXPECT_NE(message.find("unset it to use the embedded default"), std::string::npos) << message;
-    EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
-  }
-}
-
 Vars s3_vars(Vars extra = {}) {
   Vars vars{{"S3_BUCKET", "volkrin-media"},
             {"AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"},
@@ -537,6 +527,148 @@ TEST(Config, s3_secret_never_appears_in_error_messages) {
   }
 }
 
+TEST(Config, redis_is_off_when_nothing_is_set) {
+  EXPECT_FALSE(load({}).redis.has_value());
+}
+
+TEST(Config, rate_limits_have_defaults) {
+  const Config cfg = load({});
+  ASSERT_TRUE(cfg.login_per_address.has_value());
+  EXPECT_EQ(cfg.login_per_address->limit, 20u);
+  EXPECT_EQ(cfg.login_per_address->window, std::chrono::minutes(5));
+  ASSERT_TRUE(cfg.login_per_account.has_value());
+  EXPECT_EQ(cfg.login_per_account->limit, 10u);
+  EXPECT_EQ(cfg.login_per_account->window, std::chrono::minutes(15));
+  ASSERT_TRUE(cfg.signup_per_address.has_value());
+  EXPECT_EQ(cfg.signup_per_address->limit, 20u);
+  EXPECT_EQ(cfg.signup_per_address->window, std::chrono::hours(1));
+}
+
+TEST(Config, redis_url_gives_every_part) {
+  const Config cfg = load({{"REDIS_URL", "redis://alice:p%40ss%3Aword@Cache.Example:6380/2"}});
+  ASSERT_TRUE(cfg.redis.has_value());
+  EXPECT_EQ(cfg.redis->source, "REDIS_URL");
+  EXPECT_EQ(cfg.redis->host, "cache.example");
+  EXPECT_EQ(cfg.redis->port, 6380);
+  EXPECT_FALSE(cfg.redis->tls);
+  EXPECT_EQ(cfg.redis->username, "alice");
+  EXPECT_EQ(cfg.redis->password, "p@ss:word");
+  EXPECT_EQ(cfg.redis->db, 2u);
+  EXPECT_EQ(cfg.redis->key_prefix, "volkrin:");
+  EXPECT_TRUE(cfg.warnings.empty());
+}
+
+TEST(Config, redis_url_defaults_and_variants) {
+  Config cfg = load({{"REDIS_URL", "rediss://:secret@10.0.0.5"}});
+  EXPECT_TRUE(cfg.redis->tls);
+  EXPECT_EQ(cfg.redis->host, "10.0.0.5");
+  EXPECT_EQ(cfg.redis->port, 6379);
+  EXPECT_EQ(cfg.redis->username, "");
+  EXPECT_EQ(cfg.redis->password, "secret");
+  EXPECT_EQ(cfg.redis->db, 0u);
+
+  // Credentials end at the last '@', so an unescaped '/', '?', '#' or '@' stays in them.
+  cfg = load({{"REDIS_URL", "redis://u:p/a?s#s@w@h:1/4"}});
+  EXPECT_EQ(cfg.redis->password, "p/a?s#s@w");
+  EXPECT_EQ(cfg.redis->host, "h");
+  EXPECT_EQ(cfg.redis->db, 4u);
+
+  cfg = load({{"REDIS_URL", "REDIS://[::1]:7000/"}});
+  EXPECT_EQ(cfg.redis->host, "::1");
+  EXPECT_EQ(cfg.redis->port, 7000);
+  EXPECT_FALSE(cfg.redis->tls);
+  EXPECT_TRUE(cfg.redis->password.empty());
+
+  cfg = load({{"UPSTASH_REDIS_URL", "rediss://default:tok@eu1-x.upstash.io:6379"}});
+  EXPECT_EQ(cfg.redis->source, "UPSTASH_REDIS_URL");
+  EXPECT_TRUE(cfg.redis->tls);
+  EXPECT_EQ(cfg.redis->username, "default");
+
+  cfg = load({{"REDIS_HOST", "redis"}, {"REDIS_PORT", "6390"}});
+  EXPECT_EQ(cfg.redis->source, "REDIS_HOST");
+  EXPECT_EQ(cfg.redis->host, "redis");
+  EXPECT_EQ(cfg.redis->port, 6390);
+  EXPECT_FALSE(cfg.redis->tls);
+  EXPECT_EQ(load({{"REDIS_HOST", "127.0.0.1"}}).redis->port, 6379);
+}
+
+TEST(Config, redis_variables_take_precedence_in_order_and_say_what_they_ignore) {
+  Config cfg = load({{"REDIS_URL", "redis://a:1"},
+                     {"UPSTASH_REDIS_URL", "rediss://default:x@b"},
+                     {"REDIS_HOST", "c"}});
+  EXPECT_EQ(cfg.redis->host, "a");
+  ASSERT_EQ(cfg.warnings.size(), 2u);
+  EXPECT_EQ(cfg.warnings[0], "UPSTASH_REDIS_URL is ignored because REDIS_URL is set");
+  EXPECT_EQ(cfg.warnings[1], "REDIS_HOST is ignored because REDIS_URL is set");
+
+  cfg = load({{"UPSTASH_REDIS_URL", "rediss://default:x@b"}, {"REDIS_HOST", "c"}});
+  EXPECT_EQ(cfg.redis->host, "b");
+  ASSERT_EQ(cfg.warnings.size(), 1u);
+
+  cfg = load({{"REDIS_PORT", "7000"}});
+  EXPECT_FALSE(cfg.redis.has_value());
+  EXPECT_EQ(cfg.warnings.size(), 1u);
+}
+
+TEST(Config, redis_ca_file_and_key_prefix) {
+  Config cfg = load({{"REDIS_URL", "rediss://h"},
+                     {"REDIS_CA_FILE", "/etc/redis/ca.crt"},
+                     {"REDIS_KEY_PREFIX", "stage:"}});
+  EXPECT_EQ(cfg.redis->ca_file, fs::path("/etc/redis/ca.crt"));
+  EXPECT_EQ(cfg.redis->key_prefix, "stage:");
+  cfg = load({{"REDIS_URL", "redis://h"}, {"REDIS_CA_FILE", "/etc/redis/ca.crt"}});
+  EXPECT_TRUE(cfg.redis->ca_file.empty());
+  ASSERT_EQ(cfg.warnings.size(), 1u);
+  EXPECT_NE(cfg.warnings[0].find("REDIS_CA_FILE is ignored"), std::string::npos);
+  expect_rejected("REDIS_KEY_PREFIX", "has space", {{"REDIS_URL", "redis://h"}});
+  expect_rejected("REDIS_KEY_PREFIX", std::string(65, 'p'), {{"REDIS_URL", "redis://h"}});
+}
+
+TEST(Config, malformed_redis_settings_are_rejected) {
+  for (const char* value :
+       {"http://h", "h:6379", "redis://", "redis://:6379", "redis://h:0", "redis://h:99999",
+        "redis://h:", "redis://h/abc", "redis://h/1/2", "redis://h/1?ssl=true", "redis://h#x",
+        "redis://user@h", "redis://u:@h", "redis://h h", "redis://::1:6379", "redis://[::1",
+        "redis://u:%zz@h", "redis://-bad-.example", "redis://h/99999999"}) {
+    expect_rejected("REDIS_URL", value);
+    expect_rejected("UPSTASH_REDIS_URL", value);
+  }
+  for (const char* value : {"bad host", "h:6379", "-x", "1.2.3.4.5"}) {
+    expect_rejected("REDIS_HOST", value);
+  }
+  for (const char* value : {"0", "65536", "x"}) {
+    expect_rejected("REDIS_PORT", value, {{"REDIS_HOST", "h"}});
+  }
+}
+
+TEST(Config, rate_limits_parse_count_and_window) {
+  const Config cfg = load({{"RATE_LIMIT_LOGIN_PER_ADDRESS", "5/30"},
+                           {"RATE_LIMIT_LOGIN_PER_ACCOUNT", "100/h"},
+                           {"RATE_LIMIT_SIGNUP_PER_ADDRESS", "off"}});
+  EXPECT_EQ(cfg.login_per_address->limit, 5u);
+  EXPECT_EQ(cfg.login_per_address->window, std::chrono::seconds(30));
+  EXPECT_EQ(cfg.login_per_account->limit, 100u);
+  EXPECT_EQ(cfg.login_per_account->window, std::chrono::hours(1));
+  EXPECT_FALSE(cfg.signup_per_address.has_value());
+  const Config other = load({{"RATE_LIMIT_LOGIN_PER_ADDRESS", "20/5m"},
+                             {"RATE_LIMIT_LOGIN_PER_ACCOUNT", "1000000/24h"},
+                             {"RATE_LIMIT_SIGNUP_PER_ADDRESS", "1/1s"}});
+  EXPECT_EQ(other.login_per_address->window, std::chrono::minutes(5));
+  EXPECT_EQ(other.login_per_account->limit, 1000000u);
+  EXPECT_EQ(other.signup_per_address->window, std::chrono::seconds(1));
+}
+
+TEST(Config, malformed_rate_limits_are_rejected) {
+  for (const char* name : {"RATE_LIMIT_LOGIN_PER_ADDRESS", "RATE_LIMIT_LOGIN_PER_ACCOUNT",
+                           "RATE_LIMIT_SIGNUP_PER_ADDRESS"}) {
+    for (const char* value :
+         {"20", "0/1m", "1/0m", "1/0", "1/25h", "1/86401", "20/5d", "abc", "1000001/1m", "-1/1m",
+          "20/ 5m", "20/5M", "/5m", "20/", "Off", "20/5m/1"}) {
+      expect_rejected(name, value);
+    }
+  }
+}
+
 TEST(Config, secrets_never_appear_in_error_messages) {
   const std::string secret = "hunter2-very-secret-value";
   const std::vector<Vars> cases = {
@@ -547,8 +679,14 @@ TEST(Config, secrets_never_appear_in_error_messages) {
       {{"DATABASE_URL", "postgres://u:" + secret + "@[h/db"}},
       {{"DATABASE_URL", "redis://u:" + secret + "@h/0"}},
       {{"MONGO_URI", "mongodb://u:" + secret + "@h/db"}},
-      {{"REDIS_URL", "redis://u:" + secret + "@h:6379"}},
-      {{"UPSTASH_REDIS_URL", "rediss://default:" + secret + "@h:6379"}},
+      {{"REDIS_URL", "redis://u:" + secret + "@h:6379/x"}},
+      {{"REDIS_URL", "redis://u:" + secret + "@h:99999"}},
+      {{"REDIS_URL", "redis://u:" + secret + "@"}},
+      {{"REDIS_URL", "ftp://u:" + secret + "@h"}},
+      {{"REDIS_URL", "redis://u:" + secret + "/x?y#z@h:bad"}},
+      {{"REDIS_URL", "redis:/u:" + secret + "@h"}},
+      {{"UPSTASH_REDIS_URL", "rediss://default:" + secret + "@h:6379?x=1"}},
+      {{"REDIS_HOST", "u:" + secret + "@h"}},
       {{"CORS_ORIGINS", "https://u:" + secret + "@h.example"}},
       {{"PUBLIC_BASE_URL", "https://u:" + secret + "@h.example/#x"}},
   };

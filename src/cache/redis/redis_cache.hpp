@@ -1,0 +1,42 @@
+// Cache adapter on Redis: GET, SET key value PX ttl, DEL, shared by every instance.
+#pragma once
+
+#include <memory>
+
+#include "cache/redis/redis_client.hpp"
+#include "ports/cache.hpp"
+
+namespace volkrin {
+
+// Every key is stored under the client's key prefix (REDIS_KEY_PREFIX, "volkrin:" by
+// default): the values are this server's own format, so they stay apart from anything else
+// in the same database.
+//
+// There is no in-process copy in front of Redis: every get asks Redis, so a remove (the
+// track list's invalidation after an upload or a delete) is seen by all instances at once
+// and no pub/sub invalidation channel is needed.
+//
+// Redis down or slow never fails a request: each call gives up after the client's command
+// timeout (at once while the client backs off between reconnects); get then reads as a
+// miss, set and remove are dropped. Each such failure is counted and logged through
+// RedisClient::record_failure (a warning at most every 30 s). The client reconnects by
+// itself, so the cache comes back without a restart. ping() is the one call that throws,
+// for the readiness check.
+class RedisCache final : public Cache {
+ public:
+  explicit RedisCache(std::shared_ptr<redis::RedisClient> client);
+
+  boost::asio::awaitable<std::shared_ptr<const std::string>> get(std::string_view key) override;
+  // A ttl <= 0 or a null value removes the key instead. Long TTLs are capped at ten years.
+  boost::asio::awaitable<void> set(std::string_view key, std::shared_ptr<const std::string> value,
+                                   std::chrono::seconds ttl) override;
+  boost::asio::awaitable<void> remove(std::string_view key) override;
+  boost::asio::awaitable<void> ping() override;
+
+ private:
+  std::string full_key(std::string_view key) const;
+
+  std::shared_ptr<redis::RedisClient> client_;
+};
+
+}  // namespace volkrin

@@ -1,0 +1,204 @@
+// Both RateLimiter adapters: limits, Retry-After, windows that end, bounds and atomicity.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "cache/cache_conformance.hpp"
+#include "cache/redis/redis_rate_limiter.hpp"
+#include "cache/redis_services.hpp"
+#include "ratelimit/memory_rate_limiter.hpp"
+#include "ratelimit/rate_keys.hpp"
+
+namespace volkrin {
+namespace {
+
+using namespace std::chrono_literals;
+using test::run_sync;
+
+class FakeClock {
+ public:
+  MemoryRateLimiter::Clock::time_point now() const {
+    return MemoryRateLimiter::Clock::time_point(std::chrono::nanoseconds(ns_.load()));
+  }
+  void advance(std::chrono::nanoseconds by) { ns_ += by.count(); }
+  std::function<MemoryRateLimiter::Clock::time_point()> source() {
+    return [this] { return now(); };
+  }
+
+ private:
+  std::atomic<std::int64_t> ns_{std::int64_t{1'000'000} * 1'000'000'000};
+};
+
+TEST(MemoryRateLimiter, AllowsUpToTheLimitThenRefusesUntilTheWindowEnds) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.hit_now("a", 3, 60s).allowed) << i;
+  clock.advance(20s);
+  auto refused = limiter.hit_now("a", 3, 60s);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after, 40s);
+  clock.advance(39s + 500ms);
+  refused = limiter.hit_now("a", 3, 60s);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after, 1s) << "rounded up, never 0";
+  clock.advance(500ms);
+  EXPECT_TRUE(limiter.hit_now("a", 3, 60s).allowed) << "a new window";
+  EXPECT_TRUE(limiter.hit_now("a", 3, 60s).allowed);
+  EXPECT_TRUE(limiter.hit_now("a", 3, 60s).allowed);
+  EXPECT_FALSE(limiter.hit_now("a", 3, 60s).allowed);
+}
+
+TEST(MemoryRateLimiter, KeysCountSeparately) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
+  EXPECT_FALSE(limiter.hit_now("a", 1, 60s).allowed);
+  EXPECT_TRUE(limiter.hit_now("b", 1, 60s).allowed);
+}
+
+TEST(MemoryRateLimiter, RefusedHitsDoNotOverflowTheCount) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  for (int i = 0; i < 10000; ++i) limiter.hit_now("a", 2, 60s);
+  EXPECT_FALSE(limiter.hit_now("a", 2, 60s).allowed);
+  clock.advance(60s);
+  EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
+}
+
+TEST(MemoryRateLimiter, EndedWindowsArePruned) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(100'000, clock.source());
+  for (int i = 0; i < 5000; ++i) limiter.hit_now("old" + std::to_string(i), 5, 10s);
+  clock.advance(11s);
+  for (int i = 0; i < 5000; ++i) limiter.hit_now("new" + std::to_string(i), 5, 10s);
+  EXPECT_LE(limiter.size(), 5000u + 1024u);
+}
+
+TEST(MemoryRateLimiter, MemoryStaysBoundedUnderAFloodOfKeys) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  for (int i = 0; i < 50'000; ++i) {
+    limiter.hit_now("flood" + std::to_string(i), 5, 3600s);
+    ASSERT_LE(limiter.size(), 1000u);
+  }
+}
+
+TEST(MemoryRateLimiter, ConcurrentHitsAreCountedExactly) {
+  MemoryRateLimiter limiter;
+  std::atomic<int> allowed{0};
+  std::vector<std::thread> threads;
+  threads.reserve(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) {
+        if (run_sync(limiter.hit("shared", 777, 3600s)).allowed) ++allowed;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(allowed.load(), 777);
+}
+
+TEST(RedisRateLimiter, AllowsUpToTheLimitThenRefusesWithTheTimeLeft) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  test::RedisHarness harness(test::redis_settings(url));
+  RedisRateLimiter limiter(harness.client);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(run_sync(limiter.hit("a", 3, 60s)).allowed) << i;
+  const auto refused = run_sync(limiter.hit("a", 3, 60s));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_GE(refused.retry_after, 59s);
+  EXPECT_LE(refused.retry_after, 60s);
+  EXPECT_TRUE(run_sync(limiter.hit("b", 3, 60s)).allowed) << "keys count separately";
+}
+
+TEST(RedisRateLimiter, CountersExpireWithTheirWindow) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  const RedisSettings settings = test::redis_settings(url);
+  test::RedisHarness harness(settings);
+  RedisRateLimiter limiter(harness.client);
+  EXPECT_TRUE(run_sync(limiter.hit("w", 1, 1s)).allowed);
+  EXPECT_FALSE(run_sync(limiter.hit("w", 1, 1s)).allowed);
+
+  // The counter in Redis carries the window as its expiry.
+  const auto pttl = run_sync(
+      harness.client->execute(redis::encode_command({"PTTL", settings.key_prefix + "rate:w"})));
+  ASSERT_EQ(pttl.type, redis::RespValue::Type::integer);
+  EXPECT_GT(pttl.integer, 0);
+  EXPECT_LE(pttl.integer, 1000);
+
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_TRUE(run_sync(limiter.hit("w", 1, 1s)).allowed) << "a new window";
+}
+
+TEST(RedisRateLimiter, ACounterWithoutExpiryGetsOne) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  const RedisSettings settings = test::redis_settings(url);
+  test::RedisHarness harness(settings);
+  run_sync(harness.client->execute(
+      redis::encode_command({"SET", settings.key_prefix + "rate:stuck", "100"})));
+  RedisRateLimiter limiter(harness.client);
+  EXPECT_FALSE(run_sync(limiter.hit("stuck", 5, 30s)).allowed);
+  const auto pttl = run_sync(
+      harness.client->execute(redis::encode_command({"PTTL", settings.key_prefix + "rate:stuck"})));
+  EXPECT_GT(pttl.integer, 0);
+  EXPECT_LE(pttl.integer, 30000);
+}
+
+TEST(RedisRateLimiter, ConcurrentHitsAreCountedExactly) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  test::RedisHarness harness(test::redis_settings(url));
+  RedisRateLimiter limiter(harness.client);
+  boost::asio::io_context io;
+  int allowed = 0;
+  for (int i = 0; i < 300; ++i) {
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          if ((co_await limiter.hit("c", 100, 60s)).allowed) ++allowed;
+        },
+        boost::asio::detached);
+  }
+  io.run();
+  EXPECT_EQ(allowed, 100);
+}
+
+TEST(RedisRateLimiter, RedisDownAllowsAndCountsTheFailure) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  // Port 1 on loopback: nothing listens there.
+  test::RedisHarness harness(test::redis_settings("redis://127.0.0.1:1"));
+  RedisRateLimiter limiter(harness.client);
+  const auto errors = test::cache_backend_errors();
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(run_sync(limiter.hit("a", 1, 60s)).allowed);
+  EXPECT_EQ(test::cache_backend_errors(), errors + 5);
+}
+
+TEST(RateKeys, Ipv4AddressesAreKeptAsTheyAre) {
+  EXPECT_EQ(address_key("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(address_key("::ffff:192.0.2.7"), "192.0.2.7");
+}
+
+TEST(RateKeys, Ipv6AddressesShareTheirSlash64) {
+  EXPECT_EQ(address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(address_key("2001:db8:1:2::1"), address_key("2001:db8:1:2:ffff::9"));
+  EXPECT_NE(address_key("2001:db8:1:2::1"), address_key("2001:db8:1:3::1"));
+  EXPECT_EQ(address_key("::1"), "::/64");
+  EXPECT_EQ(address_key("not an address"), "not an address");
+}
+
+TEST(RateKeys, AccountsAreTrimmedLowerCaseEmails) {
+  EXPECT_EQ(account_key("  Ada@Example.COM "), "ada@example.com");
+  const std::string huge(5000, 'A');
+  const std::string key = account_key(huge);
+  EXPECT_LT(key.size(), 100u);
+  EXPECT_EQ(key, account_key(std::string(5000, 'a')));
+}
+
+}  // namespace
+}  // namespace volkrin
