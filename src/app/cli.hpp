@@ -1,4 +1,5 @@
-// The command line: `volkrin [serve]`, `volkrin user create ...`, `--version`, `--help`.
+// The command line: `volkrin [serve]`, `user create`, `healthcheck`, `import-mongo`, `routes`,
+// `--version`, `--help`.
 #pragma once
 
 namespace volkrin {
