@@ -13,6 +13,8 @@
 #include <boost/beast/http/write.hpp>
 #include <exception>
 #include <iostream>
+#include <optional>
+#include <string>
 
 namespace volkrin {
 namespace {
@@ -21,7 +23,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-constexpr std::size_t kMaxBody = 64 * 1024;
+constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
 constexpr std::size_t kShownBody = 200;
 
 std::string local_address(const std::string& host) {
@@ -78,11 +80,13 @@ HealthcheckResult check_local_readiness(const Config& config, std::chrono::milli
                           (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                           std::to_string(config.port) + "/api/health/ready";
 
-  asio::io_context ioc(1);
   std::optional<bhttp::response<bhttp::string_body>> response;
   std::exception_ptr failure;
+  // Declared last, destroyed first: a request still pending at the deadline is dropped
+  // before the results its completion would have written.
+  asio::io_context ioc(1);
   asio::co_spawn(ioc, fetch_ready(host, config.port, timeout),
-                 [&](std::exception_ptr e, bhttp::response<bhttp::string_body> r) {
+                 [&](const std::exception_ptr& e, bhttp::response<bhttp::string_body> r) {
                    failure = e;
                    if (!e) response = std::move(r);
                  });

@@ -116,7 +116,7 @@ std::string parse_value(std::string_view raw, std::size_t line) {
 // The value held in a NAME_FILE file (a Docker or Kubernetes secret): its text without
 // trailing line breaks. The message names the variable and the path, never the content.
 std::optional<std::string> read_value_file(const std::string& variable, const std::string& path) {
-  constexpr std::size_t kMaxValueFile = 64 * 1024;
+  constexpr std::size_t kMaxValueFile = std::size_t{64} * 1024;
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     throw ConfigError(variable + ": cannot read " + config_detail::quote_for_message(path, 200) +
