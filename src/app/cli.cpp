@@ -12,6 +12,9 @@
 
 #include "app/backends.hpp"
 #include "app/demo.hpp"
+#include "app/healthcheck.hpp"
+#include "app/import_mongo.hpp"
+#include "app/route_list.hpp"
 #include "app/server_app.hpp"
 #include "service/auth_service.hpp"
 #include "support/api_error.hpp"
@@ -30,11 +33,18 @@ usage:
                                   create a user; the password is read from standard input
   volkrin demo                    add a few generated demo tracks to an empty instance (same
                                   configuration as serve); makes an admin if there is none
+  volkrin healthcheck             exit 0 when the server on this machine (HOST, PORT) is
+                                  ready, 1 otherwise; for container health checks
+  volkrin import-mongo [--users USERS.json] [--tracks TRACKS.json] [--dry-run]
+                                  import a mongoexport dump of the original's users and
+                                  tracks collections; existing ids are skipped
+  volkrin routes                  print the route table: METHOD PATTERN ACCESS
   volkrin --version               print the version
   volkrin --help                  print this help
 )";
 
-Config load_configuration() {
+// The validated configuration, without writing anything.
+Config read_configuration() {
   std::map<std::string, std::string> dotenv;
   std::ifstream file(".env");
   if (file) {
@@ -42,7 +52,11 @@ Config load_configuration() {
     text << file.rdbuf();
     dotenv = parse_env_file(text.str());
   }
-  Config config = load_config(make_env_lookup(std::move(dotenv)));
+  return load_config(make_env_lookup(std::move(dotenv)));
+}
+
+Config load_configuration() {
+  Config config = read_configuration();
   ensure_jwt_secret(config);
   return config;
 }
@@ -97,11 +111,33 @@ int run_cli(int argc, char** argv) {
   const bool serve = args.empty() || args[0] == "serve";
   const bool create_user = args.size() >= 2 && args[0] == "user" && args[1] == "create";
   const bool demo = args.size() == 1 && args[0] == "demo";
-  if (!serve && !create_user && !demo) {
+  const std::string command = args.empty() ? "serve" : args[0];
+  if (!serve && !create_user && !demo && command != "healthcheck" && command != "import-mongo" &&
+      command != "routes") {
     std::cerr << "volkrin: unknown command \"" << args[0] << "\"\n" << kUsage;
     return 2;
   }
+  if (command == "healthcheck") {
+    // Exit codes other than 0 and 1 mean something else to container health checks.
+    try {
+      return run_healthcheck(read_configuration());  // reads the configuration, writes nothing
+    } catch (const std::exception& e) {
+      std::cerr << "not ready: configuration error: " << e.what() << "\n";
+      return 1;
+    }
+  }
   try {
+    if (command == "routes") {
+      init_logging(LogFormat::dev, "warn");
+      print_routes(std::cout);
+      return 0;
+    }
+    if (command == "import-mongo") {
+      // Only the database is used: no secret file is created for the import.
+      const Config config = read_configuration();
+      init_logging(config.log_format, config.log_level);
+      return import_mongo(config, {args.begin() + 1, args.end()});
+    }
     const Config config = load_configuration();
     init_logging(config.log_format, config.log_level);
     if (create_user) return user_create(config, {args.begin() + 2, args.end()});

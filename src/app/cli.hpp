@@ -1,4 +1,5 @@
-// The command line: `volkrin [serve]`, `volkrin user create ...`, `volkrin demo`, `--version`, `--help`.
+// The command line: `volkrin [serve]`, `user create`, `demo`, `healthcheck`, `import-mongo`,
+// `routes`, `--version`, `--help`.
 #pragma once
 
 namespace volkrin {

@@ -1,4 +1,4 @@
-// Wiring of the running server: adapters, services, routes, HTTP server, signals.
+// Wiring of the running server: adapters, services, the route table, HTTP server, signals.
 #include "app/server_app.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api/auth_api.hpp"
+#include "api/docs_api.hpp"
 #include "api/health_api.hpp"
 #include "api/media_api.hpp"
 #include "api/tracks_api.hpp"
@@ -89,6 +90,24 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const Config& config) {
 
 }  // namespace
 
+http::Router build_router(const Config& config, const RouteServices& services) {
+  http::Router router;
+  api::add_health_routes(
+      router, services.readiness,
+      api::MetricsAccess{config.metrics_token, config.metrics_allow, services.authenticate});
+  TrackService& tracks = services.tracks;
+  api::add_auth_routes(router, services.auth,
+                       api::AuthRateLimits{services.limiter, config.login_per_address,
+                                           config.login_per_account, config.signup_per_address},
+                       [&tracks] { return tracks.invalidate_list(); });
+  api::add_track_routes(router, services.tracks, services.media,
+                        config.app_env == AppEnv::production);
+  api::add_media_routes(router, services.media, media_signing_key(config));
+  api::add_web_routes(router);
+  api::add_docs_routes(router);
+  return router;
+}
+
 int run_server(const Config& config) {
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
 
@@ -116,17 +135,8 @@ int run_server(const Config& config) {
   };
   Readiness readiness(*store, *media, *cache);
 
-  http::Router router;
-  api::add_health_routes(router, readiness,
-                         api::MetricsAccess{config.metrics_token, config.metrics_allow, authenticate});
-  api::add_auth_routes(router, auth,
-                       api::AuthRateLimits{limiter.get(), config.login_per_address,
-                                           config.login_per_account, config.signup_per_address},
-                       [&tracks] { return tracks.invalidate_list(); });
-  api::add_track_routes(router, tracks, *media, config.app_env == AppEnv::production);
-  api::add_media_routes(router, *media, media_signing_key(config));
-  api::add_web_routes(router);
-
+  http::Router router = build_router(
+      config, RouteServices{readiness, auth, tracks, *media, authenticate, limiter.get()});
   http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins),
                           authenticate,
                           http::PipelineOptions{config.log_format, config.trusted_proxies});

@@ -51,6 +51,15 @@ struct TrackQuery {
   std::string text;  // case-insensitive substring of title or artist; "" matches all
 };
 
+// What import_batch() did: records added, and records skipped because their id was
+// already stored.
+struct ImportCounts {
+  std::size_t users_added = 0;
+  std::size_t users_skipped = 0;
+  std::size_t tracks_added = 0;
+  std::size_t tracks_skipped = 0;
+};
+
 // Every call blocks: run them on the worker pool, never on an I/O thread.
 // Adapters are thread-safe. Failures of the backend itself throw std::runtime_error
 // (the HTTP layer answers 500 and logs it); expected outcomes are return values.
@@ -80,6 +89,14 @@ class MetadataStore {
   // Removes the row and returns it, or nullopt when there was none (so that of two
   // concurrent deletes exactly one wins).
   virtual std::optional<TrackRecord> delete_track(std::string_view id) = 0;
+
+  // Adds records kept elsewhere (an import), with their ids and times as given, in one
+  // transaction: users first, then tracks. A record whose id is already stored is skipped
+  // and left as it is, so that running the same import twice adds nothing. Anything else
+  // that fails (an email taken by another id, a track's uploaded_by naming no user, a
+  // backend error) throws, and then nothing of the batch is stored.
+  virtual ImportCounts import_batch(const std::vector<UserRecord>& users,
+                                    const std::vector<TrackRecord>& tracks) = 0;
 };
 
 }  // namespace volkrin

@@ -90,23 +90,12 @@ constexpr std::size_t kRecommendedSecretBytes = 32;
   throw ConfigError(message);
 }
 
-// Empty values count as unset, whatever the lookup does with them. Every variable can
-// also come from a file named by NAME_FILE (the container and Kubernetes convention for
-// secrets); one trailing newline is dropped.
+// Empty values count as unset, whatever the lookup does with them. (NAME_FILE values are
+// resolved by the lookup itself: see make_env_lookup.)
 std::optional<std::string> get(const EnvLookup& env, const char* name) {
   auto value = env(name);
-  if (value && value->empty()) value.reset();
-  const std::string file_variable = std::string(name) + "_FILE";
-  auto file = env(file_variable);
-  if (!file || file->empty()) return value;
-  if (value) fail(file_variable, std::string("set either ") + name + " or " + file_variable + ", not both");
-  std::ifstream in(*file, std::ios::binary);
-  if (!in) fail(file_variable, "cannot read " + quote_for_message(*file) + ": " + config_detail::errno_text(errno));
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!content.empty() && content.back() == '\n') content.pop_back();
-  if (!content.empty() && content.back() == '\r') content.pop_back();
-  if (content.empty()) return std::nullopt;
-  return content;
+  if (value && value->empty()) return std::nullopt;
+  return value;
 }
 
 std::string ascii_lower(std::string_view text) {

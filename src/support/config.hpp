@@ -146,7 +146,10 @@ Config load_config(const EnvLookup& env);
 // comments after unquoted values. Throws ConfigError(".env line N: ...") on a bad line.
 std::map<std::string, std::string> parse_env_file(std::string_view text);
 
-// The process environment first, then the .env values (the environment wins).
+// The process environment first, then the .env values (the environment wins). A variable
+// NAME that is unset in both may be given as NAME_FILE, the path of a file that holds the
+// value (Docker and Kubernetes secrets); its trailing line breaks are dropped. NAME and
+// NAME_FILE both set, or an unreadable file, throw ConfigError naming NAME_FILE.
 EnvLookup make_env_lookup(std::map<std::string, std::string> dotenv);
 
 // When cfg.jwt_secret is empty: reads DATA_DIR/jwt_secret, or creates it (64 random bytes,

@@ -1,10 +1,13 @@
 // Parses .env files and layers them under the process environment as one EnvLookup.
+#include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "support/config.hpp"
+#include "support/config_detail.hpp"
 
 namespace volkrin {
 
@@ -110,6 +113,30 @@ std::string parse_value(std::string_view raw, std::size_t line) {
   return std::string(trim(raw));
 }
 
+// The value held in a NAME_FILE file (a Docker or Kubernetes secret): its text without
+// trailing line breaks. The message names the variable and the path, never the content.
+std::optional<std::string> read_value_file(const std::string& variable, const std::string& path) {
+  constexpr std::size_t kMaxValueFile = std::size_t{64} * 1024;
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw ConfigError(variable + ": cannot read " + config_detail::quote_for_message(path, 200) +
+                      " (" + config_detail::errno_text(errno) + ")");
+  }
+  std::string text(kMaxValueFile + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(file.gcount()));
+  if (file.bad()) {
+    throw ConfigError(variable + ": cannot read " + config_detail::quote_for_message(path, 200));
+  }
+  if (text.size() > kMaxValueFile) {
+    throw ConfigError(variable + ": " + config_detail::quote_for_message(path, 200) +
+                      " is larger than 64 KiB");
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> parse_env_file(std::string_view text) {
@@ -147,7 +174,8 @@ std::map<std::string, std::string> parse_env_file(std::string_view text) {
 }
 
 EnvLookup make_env_lookup(std::map<std::string, std::string> dotenv) {
-  return [dotenv = std::move(dotenv)](const std::string& name) -> std::optional<std::string> {
+  auto direct = [dotenv =
+                     std::move(dotenv)](const std::string& name) -> std::optional<std::string> {
     if (const char* value = std::getenv(name.c_str()); value != nullptr && *value != '\0') {
       return std::string(value);
     }
@@ -155,6 +183,19 @@ EnvLookup make_env_lookup(std::map<std::string, std::string> dotenv) {
       return it->second;
     }
     return std::nullopt;
+  };
+  return [direct = std::move(direct)](const std::string& name) -> std::optional<std::string> {
+    auto value = direct(name);
+    constexpr std::string_view kFileSuffix = "_FILE";
+    if (std::string_view(name).ends_with(kFileSuffix)) return value;
+    const std::string file_variable = name + std::string(kFileSuffix);
+    const auto file = direct(file_variable);
+    if (!file) return value;
+    if (value) {
+      throw ConfigError(file_variable + ": set either " + name + " or " + file_variable +
+                        ", not both");
+    }
+    return read_value_file(file_variable, *file);
   };
 }
 

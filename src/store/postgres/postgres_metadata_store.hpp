@@ -48,6 +48,10 @@ class PostgresMetadataStore final : public MetadataStore {
   std::vector<TrackRecord> list_tracks(const TrackQuery& query) override;
   std::optional<TrackRecord> delete_track(std::string_view id) override;
 
+  // In postgres_import.cpp: one transaction; known ids are skipped.
+  ImportCounts import_batch(const std::vector<UserRecord>& users,
+                            const std::vector<TrackRecord>& tracks) override;
+
  private:
   // fn(PostgresConnection&) on a pooled connection; once more on a new connection when
   // the first attempt finds the connection lost.

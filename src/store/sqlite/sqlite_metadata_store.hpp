@@ -45,6 +45,9 @@ class SqliteMetadataStore final : public MetadataStore {
   std::vector<TrackRecord> list_tracks(const TrackQuery& query) override;
   std::optional<TrackRecord> delete_track(std::string_view id) override;
 
+  ImportCounts import_batch(const std::vector<UserRecord>& users,
+                            const std::vector<TrackRecord>& tracks) override;
+
   // Runs fn(SqliteConnection&) between BEGIN IMMEDIATE and COMMIT on one connection and
   // returns its result. When fn throws, the transaction is rolled back and the exception
   // passed on.

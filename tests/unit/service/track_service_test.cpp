@@ -72,6 +72,10 @@ class HookedStore final : public MetadataStore {
   std::optional<TrackRecord> delete_track(std::string_view id) override {
     return inner_.delete_track(id);
   }
+  ImportCounts import_batch(const std::vector<UserRecord>& users,
+                            const std::vector<TrackRecord>& tracks) override {
+    return inner_.import_batch(users, tracks);
+  }
 
  private:
   MetadataStore& inner_;

@@ -447,6 +447,80 @@ TYPED_TEST_P(MetadataStoreConformance, DeleteTrackReturnsTheRowOnceThenNothing) 
   EXPECT_EQ(this->store().delete_track(volkrin::test::test_track_id(9)), std::nullopt);
 }
 
+namespace volkrin::test {
+
+inline TrackRecord imported_track(unsigned n, std::optional<std::string> uploaded_by) {
+  TrackRecord track;
+  char id[32];
+  std::snprintf(id, sizeof id, "66d4c1f2a1b2c3d4%08x", n);
+  track.id = id;
+  track.title = "Track " + std::to_string(n);
+  track.artist = "Artist";
+  track.file_key = "audio/" + std::to_string(n) + "-song.mp3";
+  track.thumbnail_key = "thumbnails/" + std::to_string(n) + "-cover.jpg";
+  track.uploaded_by = std::move(uploaded_by);
+  track.created_at_ms = 1'690'000'000'000 + n;
+  track.updated_at_ms = track.created_at_ms + 1;
+  return track;
+}
+
+}  // namespace volkrin::test
+
+TYPED_TEST_P(MetadataStoreConformance, ImportBatchKeepsIdsTimesAndUploaders) {
+  const auto admin = volkrin::test::test_user(1);
+  const auto track = volkrin::test::imported_track(1, admin.id);
+  const auto counts = this->store().import_batch({admin}, {track});
+  EXPECT_EQ(counts.users_added, 1u);
+  EXPECT_EQ(counts.tracks_added, 1u);
+  EXPECT_EQ(counts.users_skipped + counts.tracks_skipped, 0u);
+  EXPECT_EQ(this->store().find_user_by_id(admin.id), admin);
+  const auto found = this->store().find_track(track.id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->file_key, track.file_key);
+  EXPECT_EQ(found->thumbnail_key, track.thumbnail_key);
+  EXPECT_EQ(found->created_at_ms, track.created_at_ms);
+  EXPECT_EQ(found->updated_at_ms, track.updated_at_ms);
+  ASSERT_TRUE(found->uploader);
+  EXPECT_EQ(found->uploader->email, admin.email);
+}
+
+TYPED_TEST_P(MetadataStoreConformance, ImportBatchSkipsIdsAlreadyStored) {
+  const auto user = volkrin::test::test_user(1);
+  const auto track = volkrin::test::imported_track(1, user.id);
+  this->store().import_batch({user}, {track});
+  auto changed = user;
+  changed.name = "Changed";
+  const auto counts =
+      this->store().import_batch({changed, volkrin::test::test_user(2)},
+                                 {track, volkrin::test::imported_track(2, std::nullopt)});
+  EXPECT_EQ(counts.users_added, 1u);
+  EXPECT_EQ(counts.users_skipped, 1u);
+  EXPECT_EQ(counts.tracks_added, 1u);
+  EXPECT_EQ(counts.tracks_skipped, 1u);
+  EXPECT_EQ(this->store().find_user_by_id(user.id), user);  // left as it was
+  EXPECT_EQ(this->store().list_tracks({}).size(), 2u);
+}
+
+TYPED_TEST_P(MetadataStoreConformance, ImportBatchStoresNothingWhenAnEmailIsTaken) {
+  const auto existing = volkrin::test::test_user(1);
+  ASSERT_TRUE(this->store().insert_user(existing));
+  auto clash = volkrin::test::test_user(3);
+  clash.email = existing.email;
+  EXPECT_ANY_THROW(this->store().import_batch({volkrin::test::test_user(2), clash},
+                                              {volkrin::test::imported_track(1, std::nullopt)}));
+  EXPECT_THAT(this->store().list_users(), ::testing::ElementsAre(existing));
+  EXPECT_TRUE(this->store().list_tracks({}).empty());
+}
+
+TYPED_TEST_P(MetadataStoreConformance, ImportBatchStoresNothingWhenAnUploaderIsMissing) {
+  const auto user = volkrin::test::test_user(1);
+  EXPECT_ANY_THROW(this->store().import_batch(
+      {user}, {volkrin::test::imported_track(1, user.id),
+               volkrin::test::imported_track(2, volkrin::test::test_user_id(9))}));
+  EXPECT_TRUE(this->store().list_users().empty());
+  EXPECT_TRUE(this->store().list_tracks({}).empty());
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     MetadataStoreConformance, InsertedUserIsFoundByIdWithEveryField, InsertedUserIsFoundByEmail,
     UnknownIdOrEmailFindsNothing, DuplicateEmailIsRefusedAndFirstUserKept,
@@ -459,4 +533,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     TrackOfADeletedUserStaysWithoutUploader, OptionalTrackFactsRoundTripAsAbsent,
     FreshStoreListsNoTracks, ListTracksReturnsNewestFirstWithHigherIdBreakingTies,
     ListTracksAppliesLimitAndOffset, TextSearchMatchesTitleOrArtistIgnoringCase,
-    LikeWildcardsInSearchTextMatchLiterally, DeleteTrackReturnsTheRowOnceThenNothing);
+    LikeWildcardsInSearchTextMatchLiterally, DeleteTrackReturnsTheRowOnceThenNothing,
+    ImportBatchKeepsIdsTimesAndUploaders,
+    ImportBatchSkipsIdsAlreadyStored, ImportBatchStoresNothingWhenAnEmailIsTaken,
+    ImportBatchStoresNothingWhenAnUploaderIsMissing);

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -160,6 +162,69 @@ TEST(EnvLookup, environment_wins_over_dotenv_and_empty_counts_as_unset) {
   EXPECT_EQ(lookup(only_in_file), std::optional<std::string>("file"));
   EXPECT_EQ(lookup(name + "_EMPTY"), std::nullopt);
   EXPECT_EQ(lookup(name + "_MISSING"), std::nullopt);
+}
+
+// A file holding `content`, removed at the end of the test.
+class ValueFile {
+ public:
+  explicit ValueFile(const std::string& content) {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("volkrin-value-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)))
+                .string();
+    std::ofstream(path_, std::ios::binary) << content;
+  }
+  ~ValueFile() { std::filesystem::remove(path_); }
+  ValueFile(const ValueFile&) = delete;
+  ValueFile& operator=(const ValueFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::string path_;
+};
+
+TEST(EnvLookup, a_name_file_variable_supplies_the_value_without_trailing_line_breaks) {
+  const ValueFile secret("s3cret value\r\n\n");
+  const EnvLookup lookup = make_env_lookup({{"VOLKRIN_TEST_SECRET_FILE", secret.path()}});
+  EXPECT_EQ(lookup("VOLKRIN_TEST_SECRET"), std::optional<std::string>("s3cret value"));
+  EXPECT_EQ(lookup("VOLKRIN_TEST_SECRET_FILE"), std::optional<std::string>(secret.path()));
+}
+
+TEST(EnvLookup, an_empty_value_file_counts_as_unset) {
+  const ValueFile empty("\n");
+  const EnvLookup lookup = make_env_lookup({{"VOLKRIN_TEST_SECRET_FILE", empty.path()}});
+  EXPECT_EQ(lookup("VOLKRIN_TEST_SECRET"), std::nullopt);
+}
+
+TEST(EnvLookup, a_value_and_its_file_together_are_an_error) {
+  const ValueFile secret("x");
+  const EnvLookup lookup = make_env_lookup(
+      {{"VOLKRIN_TEST_SECRET", "direct"}, {"VOLKRIN_TEST_SECRET_FILE", secret.path()}});
+  EXPECT_THROW(
+      {
+        try {
+          lookup("VOLKRIN_TEST_SECRET");
+        } catch (const ConfigError& e) {
+          EXPECT_STREQ(e.what(),
+                       "VOLKRIN_TEST_SECRET_FILE: set either VOLKRIN_TEST_SECRET or "
+                       "VOLKRIN_TEST_SECRET_FILE, not both");
+          throw;
+        }
+      },
+      ConfigError);
+}
+
+TEST(EnvLookup, an_unreadable_value_file_names_the_variable_and_path_only) {
+  const EnvLookup lookup =
+      make_env_lookup({{"VOLKRIN_TEST_SECRET_FILE", "/nonexistent/volkrin-secret"}});
+  try {
+    lookup("VOLKRIN_TEST_SECRET");
+    ADD_FAILURE() << "no error for a missing file";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "VOLKRIN_TEST_SECRET_FILE: cannot read \"/nonexistent/volkrin-secret\" (No such "
+              "file or directory)");
+  }
 }
 
 }  // namespace

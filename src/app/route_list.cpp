@@ -1,0 +1,85 @@
+// `volkrin routes`: builds the server's router over throw-away stores and prints its table.
+#include "app/route_list.hpp"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "app/backends.hpp"
+#include "app/server_app.hpp"
+#include "service/auth_service.hpp"
+#include "service/readiness.hpp"
+#include "service/track_service.hpp"
+
+namespace volkrin {
+namespace {
+
+const char* access_name(http::Access access) {
+  switch (access) {
+    case http::Access::open:
+      return "open";
+    case http::Access::user:
+      return "user";
+    case http::Access::admin:
+      return "admin";
+  }
+  return "?";
+}
+
+// A fresh directory under the system's temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "volkrin-routes-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary directory in " +
+                               std::filesystem::temp_directory_path().string());
+    }
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+void print_routes(std::ostream& out) {
+  const TempDir dir;
+  Config config;  // embedded defaults: SQLite, local media, in-process cache
+  config.data_dir = dir.path();
+  config.sqlite_path = dir.path() / "volkrin.db";
+  config.jwt_secret = "only for listing routes";
+  config.worker_threads = 2;
+
+  auto store = open_metadata_store(config);
+  auto media = open_media_store(config);
+  auto cache = open_cache(nullptr);
+  const PasswordHasher hasher(HashCost::min);
+  AuthService auth(*store, hasher, AuthSettings{config.jwt_secret, config.jwt_lifetime, {}});
+  TrackService tracks(*store, *media, *cache, TrackSettings{});
+  Readiness readiness(*store, *media, *cache);
+  http::Authenticator nobody =
+      [](std::string_view) -> boost::asio::awaitable<std::optional<http::Caller>> {
+    co_return std::nullopt;
+  };
+
+  const http::Router router =
+      build_router(config, RouteServices{readiness, auth, tracks, *media, std::move(nobody)});
+  for (const auto& route : router.routes()) {
+    out << route.method << ' ' << route.pattern << ' ' << access_name(route.access) << '\n';
+  }
+}
+
+}  // namespace volkrin

@@ -1,0 +1,67 @@
+// PostgresMetadataStore::import_batch: users and tracks from an import, in one transaction.
+#include <array>
+
+#include "store/postgres/postgres_metadata_store.hpp"
+
+namespace volkrin {
+namespace {
+
+// ON CONFLICT (id) skips known ids only: an email taken by another id, or an uploader that
+// does not exist (foreign key), still fails and rolls the whole batch back.
+constexpr PostgresStatement kImportUser{
+    "import_user",
+    "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"};
+constexpr PostgresStatement kImportTrack{
+    "import_track",
+    "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
+    "bitrate, sample_rate, channels, format, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING"};
+
+}  // namespace
+
+ImportCounts PostgresMetadataStore::import_batch(const std::vector<UserRecord>& users,
+                                                 const std::vector<TrackRecord>& tracks) {
+  return with_connection([&](PostgresConnection& connection) {
+    ImportCounts counts;
+    connection.exec("BEGIN");
+    try {
+      for (const auto& u : users) {
+        const std::array params{pg_text(u.id),          pg_text(u.name),
+                                pg_text(u.email),       pg_text(u.password_hash),
+                                pg_text(u.role),        pg_int(u.created_at_ms),
+                                pg_int(u.updated_at_ms)};
+        const auto result = connection.run(kImportUser, params);
+        ++(result.affected_rows() > 0 ? counts.users_added : counts.users_skipped);
+      }
+      for (const auto& t : tracks) {
+        const std::array params{pg_text(t.id),
+                                pg_text(t.title),
+                                pg_text(t.artist),
+                                pg_text(t.file_key),
+                                pg_text(t.thumbnail_key),
+                                t.uploaded_by ? pg_text(*t.uploaded_by) : std::nullopt,
+                                pg_optional_int(t.duration_ms),
+                                pg_optional_int(t.bitrate_kbps),
+                                pg_optional_int(t.sample_rate),
+                                pg_optional_int(t.channels),
+                                pg_text(t.format),
+                                pg_int(t.created_at_ms),
+                                pg_int(t.updated_at_ms)};
+        const auto result = connection.run(kImportTrack, params);
+        ++(result.affected_rows() > 0 ? counts.tracks_added : counts.tracks_skipped);
+      }
+      connection.exec("COMMIT");
+    } catch (...) {
+      try {
+        connection.exec("ROLLBACK");
+      } catch (...) {
+        // A lost connection has rolled back on its own.
+      }
+      throw;
+    }
+    return counts;
+  });
+}
+
+}  // namespace volkrin

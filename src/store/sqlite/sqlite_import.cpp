@@ -1,0 +1,61 @@
+// SqliteMetadataStore::import_batch: users and tracks from an import, in one transaction.
+#include <string>
+
+#include "store/sqlite/sqlite_metadata_store.hpp"
+
+namespace volkrin {
+
+ImportCounts SqliteMetadataStore::import_batch(const std::vector<UserRecord>& users,
+                                               const std::vector<TrackRecord>& tracks) {
+  // ON CONFLICT (id) skips known ids only: an email taken by another id, or an uploader
+  // that does not exist (foreign key), still fails and rolls the whole batch back.
+  static constexpr std::string_view kInsertUser =
+      "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING";
+  static constexpr std::string_view kInsertTrack =
+      "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
+      "bitrate, sample_rate, channels, format, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+      "ON CONFLICT (id) DO NOTHING";
+
+  return with_write_transaction([&](SqliteConnection& connection) {
+    ImportCounts counts;
+    for (const auto& u : users) {
+      connection.prepare(kInsertUser)
+          .bind_text(1, u.id)
+          .bind_text(2, u.name)
+          .bind_text(3, u.email)
+          .bind_text(4, u.password_hash)
+          .bind_text(5, u.role)
+          .bind_int64(6, u.created_at_ms)
+          .bind_int64(7, u.updated_at_ms)
+          .run();
+      ++(connection.changes() > 0 ? counts.users_added : counts.users_skipped);
+    }
+    for (const auto& t : tracks) {
+      auto statement = connection.prepare(kInsertTrack);
+      statement.bind_text(1, t.id)
+          .bind_text(2, t.title)
+          .bind_text(3, t.artist)
+          .bind_text(4, t.file_key)
+          .bind_text(5, t.thumbnail_key);
+      if (t.uploaded_by) {
+        statement.bind_text(6, *t.uploaded_by);
+      } else {
+        statement.bind_null(6);
+      }
+      statement.bind_optional_int64(7, t.duration_ms)
+          .bind_optional_int64(8, t.bitrate_kbps)
+          .bind_optional_int64(9, t.sample_rate)
+          .bind_optional_int64(10, t.channels)
+          .bind_text(11, t.format)
+          .bind_int64(12, t.created_at_ms)
+          .bind_int64(13, t.updated_at_ms)
+          .run();
+      ++(connection.changes() > 0 ? counts.tracks_added : counts.tracks_skipped);
+    }
+    return counts;
+  });
+}
+
+}  // namespace volkrin
