@@ -35,19 +35,7 @@ ImportCounts PostgresMetadataStore::import_batch(const std::vector<UserRecord>& 
         ++(result.affected_rows() > 0 ? counts.users_added : counts.users_skipped);
       }
       for (const auto& t : tracks) {
-        const std::array params{pg_text(t.id),
-                                pg_text(t.title),
-                                pg_text(t.artist),
-                                pg_text(t.file_key),
-                                pg_text(t.thumbnail_key),
-                                t.uploaded_by ? pg_text(*t.uploaded_by) : std::nullopt,
-                                pg_optional_int(t.duration_ms),
-                                pg_optional_int(t.bitrate_kbps),
-                                pg_optional_int(t.sample_rate),
-                                pg_optional_int(t.channels),
-                                pg_text(t.format),
-                                pg_int(t.created_at_ms),
-                                pg_int(t.updated_at_ms)};
+        const auto params = track_row_params(t);
         const auto result = connection.run(kImportTrack, params);
         ++(result.affected_rows() > 0 ? counts.tracks_added : counts.tracks_skipped);
       }

@@ -1,6 +1,8 @@
 // MetadataStore adapter for a PostgreSQL server, through libpq.
 #pragma once
 
+#include <array>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -63,6 +65,10 @@ class PostgresMetadataStore final : public MetadataStore {
   std::shared_ptr<const PostgresSettings> settings_;
   PostgresConnectionPool pool_;
 };
+
+// The 13 parameters of a tracks row in column order (id … updated_at), shared by insert and
+// import.
+std::array<PostgresParam, 13> track_row_params(const TrackRecord& t);
 
 template <typename Fn>
 std::invoke_result_t<Fn&, PostgresConnection&> PostgresMetadataStore::with_connection(Fn&& fn) {

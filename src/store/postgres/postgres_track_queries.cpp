@@ -76,20 +76,24 @@ std::string like_pattern(std::string_view text) {
 
 }  // namespace
 
+std::array<PostgresParam, 13> track_row_params(const TrackRecord& t) {
+  return {pg_text(t.id),
+          pg_text(t.title),
+          pg_text(t.artist),
+          pg_text(t.file_key),
+          pg_text(t.thumbnail_key),
+          t.uploaded_by ? pg_text(*t.uploaded_by) : std::nullopt,
+          pg_optional_int(t.duration_ms),
+          pg_optional_int(t.bitrate_kbps),
+          pg_optional_int(t.sample_rate),
+          pg_optional_int(t.channels),
+          pg_text(t.format),
+          pg_int(t.created_at_ms),
+          pg_int(t.updated_at_ms)};
+}
+
 void PostgresMetadataStore::insert_track(const TrackRecord& t) {
-  const std::array params{pg_text(t.id),
-                          pg_text(t.title),
-                          pg_text(t.artist),
-                          pg_text(t.file_key),
-                          pg_text(t.thumbnail_key),
-                          t.uploaded_by ? pg_text(*t.uploaded_by) : std::nullopt,
-                          pg_optional_int(t.duration_ms),
-                          pg_optional_int(t.bitrate_kbps),
-                          pg_optional_int(t.sample_rate),
-                          pg_optional_int(t.channels),
-                          pg_text(t.format),
-                          pg_int(t.created_at_ms),
-                          pg_int(t.updated_at_ms)};
+  const auto params = track_row_params(t);
   with_connection([&](PostgresConnection& connection) { connection.run(kInsertTrack, params); });
 }
 

@@ -34,24 +34,8 @@ ImportCounts SqliteMetadataStore::import_batch(const std::vector<UserRecord>& us
     }
     for (const auto& t : tracks) {
       auto statement = connection.prepare(kInsertTrack);
-      statement.bind_text(1, t.id)
-          .bind_text(2, t.title)
-          .bind_text(3, t.artist)
-          .bind_text(4, t.file_key)
-          .bind_text(5, t.thumbnail_key);
-      if (t.uploaded_by) {
-        statement.bind_text(6, *t.uploaded_by);
-      } else {
-        statement.bind_null(6);
-      }
-      statement.bind_optional_int64(7, t.duration_ms)
-          .bind_optional_int64(8, t.bitrate_kbps)
-          .bind_optional_int64(9, t.sample_rate)
-          .bind_optional_int64(10, t.channels)
-          .bind_text(11, t.format)
-          .bind_int64(12, t.created_at_ms)
-          .bind_int64(13, t.updated_at_ms)
-          .run();
+      bind_track_row(statement, t);
+      statement.run();
       ++(connection.changes() > 0 ? counts.tracks_added : counts.tracks_skipped);
     }
     return counts;

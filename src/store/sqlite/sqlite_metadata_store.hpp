@@ -18,6 +18,10 @@
 
 namespace volkrin {
 
+// Binds a tracks row to parameters 1..13 in column order (id … updated_at), shared by
+// insert and import.
+void bind_track_row(SqliteStatement& statement, const TrackRecord& track);
+
 class SqliteMetadataStore final : public MetadataStore {
  public:
   // Creates db_file's directory and the database when missing, brings its schema up to

@@ -47,12 +47,7 @@ std::string like_pattern(std::string_view text) {
 
 }  // namespace
 
-void SqliteMetadataStore::insert_track(const TrackRecord& t) {
-  auto connection = pool_.acquire();
-  auto statement = connection->prepare(
-      "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
-      "bitrate, sample_rate, channels, format, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+void bind_track_row(SqliteStatement& statement, const TrackRecord& t) {
   statement.bind_text(1, t.id)
       .bind_text(2, t.title)
       .bind_text(3, t.artist)
@@ -69,8 +64,17 @@ void SqliteMetadataStore::insert_track(const TrackRecord& t) {
       .bind_optional_int64(10, t.channels)
       .bind_text(11, t.format)
       .bind_int64(12, t.created_at_ms)
-      .bind_int64(13, t.updated_at_ms)
-      .run();
+      .bind_int64(13, t.updated_at_ms);
+}
+
+void SqliteMetadataStore::insert_track(const TrackRecord& t) {
+  auto connection = pool_.acquire();
+  auto statement = connection->prepare(
+      "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
+      "bitrate, sample_rate, channels, format, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  bind_track_row(statement, t);
+  statement.run();
 }
 
 std::optional<TrackRecord> SqliteMetadataStore::find_track(std::string_view id) {
@@ -83,8 +87,8 @@ std::optional<TrackRecord> SqliteMetadataStore::find_track(std::string_view id) 
 }
 
 std::vector<TrackRecord> SqliteMetadataStore::list_tracks(const TrackQuery& query) {
-  static const std::string all = std::string(kTrackSelect) +
-                                 "ORDER BY t.created_at DESC, t.id DESC LIMIT ?2 OFFSET ?3";
+  static const std::string all =
+      std::string(kTrackSelect) + "ORDER BY t.created_at DESC, t.id DESC LIMIT ?2 OFFSET ?3";
   static const std::string matching =
       std::string(kTrackSelect) +
       "WHERE t.title LIKE ?1 ESCAPE '\\' OR t.artist LIKE ?1 ESCAPE '\\' "
