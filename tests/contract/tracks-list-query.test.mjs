@@ -86,9 +86,7 @@ describe('GET /api/tracks with limit, offset and q', () => {
     assert.deepEqual(ids(await listTracks(base, `?q=${q}`)), [newest[1]._id]);
   });
 
-  // Seen while the abort was worked around (server under valgrind): ?q=éTÉ%20iNDIEN
-  // answers [] for the title "Été Indien …", as SQLite's LIKE folds only ASCII letters.
-  it('?q matches letters beyond ASCII whatever their case', { todo: 'q folds only ASCII case' }, async () => {
+  it('?q matches letters beyond ASCII whatever their case', todo, async () => {
     const accented = await upload({ title: `Été Indien ${randomHex(4)}`, artist: 'Accents' });
     assert.deepEqual(ids(await listTracks(base, `?q=${encodeURIComponent('éTÉ iNDIEN')}`)), [accented._id]);
   });

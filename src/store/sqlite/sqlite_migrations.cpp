@@ -42,7 +42,29 @@ CREATE INDEX tracks_newest ON tracks (created_at DESC, id DESC);
 CREATE INDEX tracks_uploaded_by ON tracks (uploaded_by);
 )sql";
 
-constexpr std::array<std::string_view, 1> kScripts = {kUsersAndTracks};
+// A trigram index of titles and artists, so that `q` finds a substring without reading every
+// track. It holds no copy of the text (external content): the triggers keep it in step with
+// the table, keyed by the tracks' rowid, which VACUUM preserves.
+constexpr std::string_view kTrackSearch = R"sql(
+CREATE VIRTUAL TABLE tracks_search USING fts5(
+  title, artist, content = 'tracks', content_rowid = 'rowid', tokenize = 'trigram'
+);
+INSERT INTO tracks_search (tracks_search) VALUES ('rebuild');
+CREATE TRIGGER tracks_search_insert AFTER INSERT ON tracks BEGIN
+  INSERT INTO tracks_search (rowid, title, artist) VALUES (new.rowid, new.title, new.artist);
+END;
+CREATE TRIGGER tracks_search_delete AFTER DELETE ON tracks BEGIN
+  INSERT INTO tracks_search (tracks_search, rowid, title, artist)
+  VALUES ('delete', old.rowid, old.title, old.artist);
+END;
+CREATE TRIGGER tracks_search_update AFTER UPDATE OF title, artist ON tracks BEGIN
+  INSERT INTO tracks_search (tracks_search, rowid, title, artist)
+  VALUES ('delete', old.rowid, old.title, old.artist);
+  INSERT INTO tracks_search (rowid, title, artist) VALUES (new.rowid, new.title, new.artist);
+END;
+)sql";
+
+constexpr std::array<std::string_view, 2> kScripts = {kUsersAndTracks, kTrackSearch};
 
 std::int64_t user_version(SqliteConnection& connection) {
   auto statement = connection.prepare("PRAGMA user_version");

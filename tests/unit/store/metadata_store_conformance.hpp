@@ -423,6 +423,83 @@ TYPED_TEST_P(MetadataStoreConformance, LikeWildcardsInSearchTextMatchLiterally) 
   EXPECT_THAT(search("k\\s"), ::testing::ElementsAre(test_track_id(5)));
 }
 
+TYPED_TEST_P(MetadataStoreConformance, TextSearchIgnoresCaseBeyondAscii) {
+  auto summer = volkrin::test::test_track(1, 1000);
+  summer.title = "Été Indien";
+  auto band = volkrin::test::test_track(2, 2000);
+  band.artist = "Die Ärzte";
+  for (const auto& t : {summer, band}) this->store().insert_track(t);
+  const auto search = [&](std::string text) {
+    return volkrin::test::ids_of(
+        this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = std::move(text)}));
+  };
+  using volkrin::test::test_track_id;
+  EXPECT_THAT(search("éTÉ iNDIEN"), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("ÉTÉ"), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("äRZTE"), ::testing::ElementsAre(test_track_id(2)));
+}
+
+TYPED_TEST_P(MetadataStoreConformance, QuotesAndSearchSyntaxInTextMatchLiterally) {
+  auto quoted = volkrin::test::test_track(1, 1000);
+  quoted.title = "Say \"Hello\" Again";
+  auto plain = volkrin::test::test_track(2, 2000);
+  plain.title = "Hello World";
+  for (const auto& t : {quoted, plain}) this->store().insert_track(t);
+  const auto search = [&](std::string text) {
+    return volkrin::test::ids_of(
+        this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = std::move(text)}));
+  };
+  using volkrin::test::test_track_id;
+  EXPECT_THAT(search("\"hello\""), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("\"hel"), ::testing::ElementsAre(test_track_id(1)));
+  EXPECT_THAT(search("hello"), ::testing::ElementsAre(test_track_id(2), test_track_id(1)));
+  EXPECT_THAT(search("hello\" OR \"world"), ::testing::IsEmpty());
+  EXPECT_THAT(search("hel*"), ::testing::IsEmpty());
+  EXPECT_THAT(search("NEAR(hello world)"), ::testing::IsEmpty());
+}
+
+TYPED_TEST_P(MetadataStoreConformance, TextSearchPagesMatchesOfEveryLength) {
+  // Twelve tracks, every third one titled with "Nocturne"; the rest do not contain "no".
+  for (unsigned n = 1; n <= 12; ++n) {
+    auto t = volkrin::test::test_track(n, 1000 * n);
+    t.title = n % 3 == 0 ? "Nocturne " + std::to_string(n) : "Waltz " + std::to_string(n);
+    t.artist = "Someone";
+    this->store().insert_track(t);
+  }
+  using volkrin::test::test_track_id;
+  for (const std::string text : {"no", "noc", "NOCTURNE"}) {
+    const auto page = [&](std::optional<std::int64_t> limit, std::int64_t offset) {
+      return volkrin::test::ids_of(
+          this->store().list_tracks({.limit = limit, .offset = offset, .text = text}));
+    };
+    EXPECT_THAT(page(std::nullopt, 0), ::testing::ElementsAre(test_track_id(12), test_track_id(9),
+                                                              test_track_id(6), test_track_id(3)))
+        << text;
+    EXPECT_THAT(page(2, 1), ::testing::ElementsAre(test_track_id(9), test_track_id(6))) << text;
+    EXPECT_THAT(page(std::nullopt, 3), ::testing::ElementsAre(test_track_id(3))) << text;
+    EXPECT_THAT(page(2, 4), ::testing::IsEmpty()) << text;
+  }
+}
+
+TYPED_TEST_P(MetadataStoreConformance, SearchForgetsDeletedTracksAndFindsImportedOnes) {
+  auto gone = volkrin::test::test_track(1, 1000);
+  gone.title = "Vanishing Point";
+  auto kept = volkrin::test::test_track(2, 2000);
+  kept.title = "Vanishing Twin";
+  for (const auto& t : {gone, kept}) this->store().insert_track(t);
+  ASSERT_TRUE(this->store().delete_track(gone.id));
+  auto imported = volkrin::test::test_track(3, 3000);
+  imported.title = "Vanishing Act";
+  this->store().import_batch({}, {imported});
+  const auto search = [&](std::string text) {
+    return volkrin::test::ids_of(
+        this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = std::move(text)}));
+  };
+  EXPECT_THAT(search("vanishing"), ::testing::ElementsAre(imported.id, kept.id));
+  EXPECT_THAT(search("point"), ::testing::IsEmpty());
+  EXPECT_THAT(search(" act"), ::testing::ElementsAre(imported.id));
+}
+
 TYPED_TEST_P(MetadataStoreConformance, DeleteTrackReturnsTheRowOnceThenNothing) {
   const auto user = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
@@ -533,7 +610,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     TrackOfADeletedUserStaysWithoutUploader, OptionalTrackFactsRoundTripAsAbsent,
     FreshStoreListsNoTracks, ListTracksReturnsNewestFirstWithHigherIdBreakingTies,
     ListTracksAppliesLimitAndOffset, TextSearchMatchesTitleOrArtistIgnoringCase,
-    LikeWildcardsInSearchTextMatchLiterally, DeleteTrackReturnsTheRowOnceThenNothing,
-    ImportBatchKeepsIdsTimesAndUploaders,
-    ImportBatchSkipsIdsAlreadyStored, ImportBatchStoresNothingWhenAnEmailIsTaken,
-    ImportBatchStoresNothingWhenAnUploaderIsMissing);
+    LikeWildcardsInSearchTextMatchLiterally, TextSearchIgnoresCaseBeyondAscii,
+    QuotesAndSearchSyntaxInTextMatchLiterally, TextSearchPagesMatchesOfEveryLength,
+    SearchForgetsDeletedTracksAndFindsImportedOnes, DeleteTrackReturnsTheRowOnceThenNothing,
+    ImportBatchKeepsIdsTimesAndUploaders, ImportBatchSkipsIdsAlreadyStored,
+    ImportBatchStoresNothingWhenAnEmailIsTaken, ImportBatchStoresNothingWhenAnUploaderIsMissing);

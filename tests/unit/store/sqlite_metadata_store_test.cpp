@@ -289,5 +289,19 @@ TEST_F(SqliteMetadataStoreTest, PingThrowsWhenTheFileIsReplacedByAnother) {
               ThrowsMessage<std::runtime_error>(StrEq("database file is missing")));
 }
 
+TEST_F(SqliteMetadataStoreTest, UpgradeIndexesTracksStoredBeforeTheSearchIndexExisted) {
+  const auto first_version = sqlite_schema_scripts().first(1);
+  {
+    std::filesystem::create_directories(db_file().parent_path());
+    SqliteConnection raw(db_file(), kRawFlags | SQLITE_OPEN_CREATE);
+    apply_migrations(raw, first_version);
+    insert_track(raw, test::test_track_id(1), std::nullopt);
+  }
+  SqliteMetadataStore store(db_file());
+  const auto found = store.list_tracks({.limit = std::nullopt, .offset = 0, .text = "SONG"});
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].id, test::test_track_id(1));
+}
+
 }  // namespace
 }  // namespace volkrin
