@@ -1,6 +1,7 @@
 // Wiring of the running server: adapters, services, the route table, HTTP server, signals.
 #include "app/server_app.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -9,10 +10,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
-#include <thread>
-#include <vector>
 
 #include "api/auth_api.hpp"
 #include "api/docs_api.hpp"
@@ -84,7 +81,9 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const Config& config) {
   context->use_certificate_chain_file(config.tls_cert_file, ec);
   if (ec) throw ConfigError("TLS_CERT_FILE: not a usable PEM certificate chain: " + ec.message());
   context->use_private_key_file(config.tls_key_file, asio::ssl::context::pem, ec);
-  if (ec) throw ConfigError("TLS_KEY_FILE: not a usable PEM private key for the certificate: " + ec.message());
+  if (ec)
+    throw ConfigError("TLS_KEY_FILE: not a usable PEM private key for the certificate: " +
+                      ec.message());
   return context;
 }
 
@@ -122,9 +121,10 @@ int run_server(const Config& config) {
   AuthService auth(*store, hasher,
                    AuthSettings{config.jwt_secret, config.jwt_lifetime, config.admin_secret});
 
-  TrackService tracks(*store, *media, *cache,
-                      TrackSettings{config.public_base_url,
-                                    UploadLimits{config.max_audio_bytes, config.max_thumbnail_bytes}});
+  TrackService tracks(
+      *store, *media, *cache,
+      TrackSettings{config.public_base_url,
+                    UploadLimits{config.max_audio_bytes, config.max_thumbnail_bytes}});
 
   http::Authenticator authenticate =
       [&auth](std::string_view token) -> asio::awaitable<std::optional<http::Caller>> {
@@ -137,12 +137,11 @@ int run_server(const Config& config) {
 
   http::Router router = build_router(
       config, RouteServices{readiness, auth, tracks, *media, authenticate, limiter.get()});
-  http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins),
-                          authenticate,
+  http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins), authenticate,
                           http::PipelineOptions{config.log_format, config.trusted_proxies});
 
-  const unsigned io_threads = resolve_io_threads(config);
-  asio::io_context ioc(static_cast<int>(io_threads));
+  http::IoThreads io_threads(resolve_io_threads(config));
+  asio::io_context& ioc = io_threads.main();
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
@@ -151,7 +150,7 @@ int run_server(const Config& config) {
   // Signals are caught from here on, before anyone can learn the port.
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   if (!config.tls_cert_file.empty()) options.tls = make_tls_context(config);
-  http::Server server(ioc, pipeline, options);
+  http::Server server(io_threads, pipeline, options);
   const auto port = server.start();
   // Redis connections live on ioc: the guard closes them (dropping calls still waiting)
   // before the server and ioc go. An unreachable Redis is logged, not fatal.
@@ -162,12 +161,9 @@ int run_server(const Config& config) {
                  asio::detached);
   asio::co_spawn(ioc, watch_readiness(ioc, readiness), asio::detached);
   spdlog::info("listening on {}://{}:{} ({} I/O threads)", options.tls ? "https" : "http",
-               url_host(config.host), port, io_threads);
+               url_host(config.host), port, io_threads.size());
 
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
+  io_threads.run();
   stop_worker_pool();
   spdlog::info("stopped");
   return 0;

@@ -1,18 +1,17 @@
 // Connection handling with Boost.Beast; see server.hpp.
 #include "http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
 
 #include <sys/sendfile.h>
 #include <unistd.h>
@@ -51,8 +50,8 @@ beast::tcp_stream& transport(Stream& stream) {
 
 // One live connection as the server sees it, for shutdown.
 struct Connection {
-  asio::any_io_executor executor;       // the connection's strand; set once
-  beast::tcp_stream* stream = nullptr;  // touched only on the connection's strand
+  asio::any_io_executor executor;       // the connection's I/O thread; set once
+  beast::tcp_stream* stream = nullptr;  // touched only on that thread
   bool idle = true;
   bool closing = false;
 };
@@ -157,8 +156,8 @@ void fill_fields(bhttp::response<Body>& msg, const Response& response) {
 
 // Answers written before a request reached the pipeline (unparseable or oversized header).
 template <class Stream>
-asio::awaitable<void> write_early_error(Stream& stream, int status,
-                                        std::string_view message, const ServerOptions& options) {
+asio::awaitable<void> write_early_error(Stream& stream, int status, std::string_view message,
+                                        const ServerOptions& options) {
   Response r = message_response(status, message);
   r.set_header("X-Request-Id", new_request_id());
   r.set_header("X-Content-Type-Options", "nosniff");
@@ -198,9 +197,9 @@ asio::awaitable<bool> send_file(tcp::socket& socket, int fd, std::uint64_t offse
     // Each side gets its own error code: the loser of the race is cancelled, and its
     // operation_aborted must not be mistaken for a failure of the winner.
     beast::error_code wait_ec, timer_ec;
-    auto ready = co_await (socket.async_wait(tcp::socket::wait_write,
-                                             asio::redirect_error(use_awaitable, wait_ec)) ||
-                           timer.async_wait(asio::redirect_error(use_awaitable, timer_ec)));
+    auto ready = co_await (
+        socket.async_wait(tcp::socket::wait_write, asio::redirect_error(use_awaitable, wait_ec)) ||
+        timer.async_wait(asio::redirect_error(use_awaitable, timer_ec)));
     if (ready.index() == 1 || wait_ec) co_return false;
   }
   co_return true;
@@ -294,7 +293,7 @@ asio::awaitable<void> lingering_close(Stream& stream) {
 }  // namespace
 
 struct Server::State {
-  asio::io_context& ioc;
+  IoThreads& threads;
   Pipeline& pipeline;
   ServerOptions options;
   tcp::acceptor acceptor;
@@ -302,15 +301,15 @@ struct Server::State {
   std::unordered_set<std::shared_ptr<Connection>> connections;
   bool shutting_down = false;
 
-  State(asio::io_context& io, Pipeline& p, ServerOptions o)
-      : ioc(io), pipeline(p), options(std::move(o)), acceptor(io) {}
+  State(IoThreads& t, Pipeline& p, ServerOptions o)
+      : threads(t), pipeline(p), options(std::move(o)), acceptor(t.main()) {}
 
   asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<Connection> conn);
   template <class Stream>
   asio::awaitable<void> serve_requests(Stream& stream, Connection& conn, const std::string& client);
   template <class Stream>
-  asio::awaitable<bool> serve_one(Stream& stream, beast::flat_buffer& buffer,
-                                  Connection& conn, const std::string& client);
+  asio::awaitable<bool> serve_one(Stream& stream, beast::flat_buffer& buffer, Connection& conn,
+                                  const std::string& client);
 
   void forget(const std::shared_ptr<Connection>& conn) {
     std::lock_guard lock(mutex);
@@ -318,8 +317,8 @@ struct Server::State {
   }
 };
 
-Server::Server(asio::io_context& ioc, Pipeline& pipeline, ServerOptions options)
-    : state_(std::make_shared<State>(ioc, pipeline, std::move(options))) {}
+Server::Server(IoThreads& threads, Pipeline& pipeline, ServerOptions options)
+    : state_(std::make_shared<State>(threads, pipeline, std::move(options))) {}
 
 Server::~Server() = default;
 
@@ -333,8 +332,8 @@ std::uint16_t Server::start() {
   s.acceptor.set_option(asio::socket_base::reuse_address(true));
   s.acceptor.bind(endpoint, ec);
   if (ec) {
-    throw std::system_error(ec, "PORT: cannot listen on " + s.options.host + ":" +
-                                    std::to_string(s.options.port));
+    throw std::system_error(
+        ec, "PORT: cannot listen on " + s.options.host + ":" + std::to_string(s.options.port));
   }
   s.acceptor.listen(asio::socket_base::max_listen_connections);
   const auto port = s.acceptor.local_endpoint().port();
@@ -347,12 +346,12 @@ asio::awaitable<void> Server::accept_loop() {
   while (true) {
     beast::error_code ec;
     tcp::socket socket = co_await state->acceptor.async_accept(
-        asio::make_strand(state->ioc), asio::redirect_error(use_awaitable, ec));
+        state->threads.next_executor(), asio::redirect_error(use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
     if (ec) {
       // Out of descriptors or similar: keep the listener alive and try again shortly.
       spdlog::warn("accept failed: {}", ec.message());
-      asio::steady_timer pause(state->ioc, std::chrono::milliseconds(50));
+      asio::steady_timer pause(state->threads.main(), std::chrono::milliseconds(50));
       co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
@@ -407,9 +406,8 @@ asio::awaitable<void> Server::State::serve_requests(Stream& stream, Connection& 
 
 // Serves one request; false when the connection should end.
 template <class Stream>
-asio::awaitable<bool> Server::State::serve_one(Stream& stream,
-                                                beast::flat_buffer& buffer, Connection& conn,
-                                                const std::string& client) {
+asio::awaitable<bool> Server::State::serve_one(Stream& stream, beast::flat_buffer& buffer,
+                                               Connection& conn, const std::string& client) {
   beast::error_code ec;
   // Idle: wait for the first byte of the next request for up to the keep-alive timeout.
   conn.idle = true;
@@ -419,8 +417,8 @@ asio::awaitable<bool> Server::State::serve_one(Stream& stream,
       if (shutting_down) co_return false;
     }
     transport(stream).expires_after(options.keepalive_timeout);
-    const std::size_t n = co_await stream.async_read_some(
-        buffer.prepare(kReadBufferLimit / 2), asio::redirect_error(use_awaitable, ec));
+    const std::size_t n = co_await stream.async_read_some(buffer.prepare(kReadBufferLimit / 2),
+                                                          asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
     buffer.commit(n);
   }
@@ -431,15 +429,15 @@ asio::awaitable<bool> Server::State::serve_one(Stream& stream,
   parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
   parser.body_limit(boost::none);
   transport(stream).expires_after(options.header_timeout);
-  co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+  co_await bhttp::async_read_header(stream, buffer, parser,
+                                    asio::redirect_error(use_awaitable, ec));
   if (ec == bhttp::error::header_limit) {
     co_await write_early_error(stream, 431, "Request header fields too large", options);
     co_await lingering_close(stream);
     co_return false;
   }
-  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
-      ec == asio::error::eof || ec == asio::error::connection_reset ||
-      ec == asio::error::operation_aborted) {
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+      ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
     co_return false;
   }
   if (ec) {

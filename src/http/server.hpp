@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "http/io_threads.hpp"
 #include "http/pipeline.hpp"
 
 namespace volkrin::http {
@@ -29,7 +30,8 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(boost::asio::io_context& ioc, Pipeline& pipeline, ServerOptions options);
+  // Listens on the main context of `threads` and deals connections to all of them.
+  Server(IoThreads& threads, Pipeline& pipeline, ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
