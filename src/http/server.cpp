@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <mutex>
 #include <type_traits>
@@ -25,6 +26,7 @@
 
 #include "http/client_gone.hpp"
 #include "http/request_id.hpp"
+#include "http/response_head.hpp"
 #include "support/api_error.hpp"
 #include "support/metrics.hpp"
 
@@ -148,29 +150,6 @@ class BeastRequest final : public Request {
   const ServerOptions& options_;
 };
 
-template <class Body>
-void fill_fields(bhttp::response<Body>& msg, const Response& response) {
-  if (!response.content_type.empty()) msg.set(bhttp::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) msg.insert(name, value);
-}
-
-// Answers written before a request reached the pipeline (unparseable or oversized header).
-template <class Stream>
-asio::awaitable<void> write_early_error(Stream& stream, int status, std::string_view message,
-                                        const ServerOptions& options) {
-  Response r = message_response(status, message);
-  r.set_header("X-Request-Id", new_request_id());
-  r.set_header("X-Content-Type-Options", "nosniff");
-  bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(status), 11};
-  fill_fields(msg, r);
-  msg.keep_alive(false);
-  msg.body() = std::move(r.body);
-  msg.prepare_payload();
-  transport(stream).expires_after(options.write_idle_timeout);
-  beast::error_code ec;
-  co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
-}
-
 // Sends `length` bytes of `fd` from `offset` with sendfile(2), waiting for the socket to
 // drain when it is full; false when the client stalls past the write timeout or leaves.
 asio::awaitable<bool> send_file(tcp::socket& socket, int fd, std::uint64_t offset,
@@ -225,23 +204,22 @@ asio::awaitable<bool> send_file_encrypted(TlsStream& stream, int fd, std::uint64
   co_return true;
 }
 
-// Writes the answer to one request; false when the connection cannot go on.
+// Writes the answer to one request; false when the connection cannot go on. The head and
+// a body held in memory go out together in one gathered write.
 template <class Stream>
 asio::awaitable<bool> write_response(Stream& stream, Response& response, bool head,
                                      unsigned version, bool keep_alive,
                                      const ServerOptions& options) {
   beast::error_code ec;
-  const auto status = static_cast<bhttp::status>(response.status);
   const bool no_body = response.status == 204 || response.status == 304;
+  const std::string header = response_head(
+      response, version, keep_alive, no_body ? std::nullopt : std::optional(response.body_size()));
   transport(stream).expires_after(options.write_idle_timeout);
 
   if (head || no_body || response.file) {
     // Header only; a file body follows through sendfile.
-    bhttp::response<bhttp::empty_body> msg{status, version};
-    fill_fields(msg, response);
-    msg.keep_alive(keep_alive);
-    if (!no_body) msg.content_length(response.body_size());
-    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+    co_await asio::async_write(stream, asio::buffer(header),
+                               asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
     if (head || no_body || !response.file) co_return true;
     const FileSlice& file = *response.file;
@@ -254,23 +232,23 @@ asio::awaitable<bool> write_response(Stream& stream, Response& response, bool he
                                    options.write_idle_timeout);
     }
   }
-  if (response.shared_body) {
-    bhttp::response<bhttp::span_body<const char>> msg{status, version};
-    fill_fields(msg, response);
-    msg.keep_alive(keep_alive);
-    msg.body() = {response.shared_body->data() + response.shared_offset,
-                  response.shared_body->size() - response.shared_offset};
-    msg.prepare_payload();
-    co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
-    co_return !ec;
-  }
-  bhttp::response<bhttp::string_body> msg{status, version};
-  fill_fields(msg, response);
-  msg.keep_alive(keep_alive);
-  msg.body() = std::move(response.body);
-  msg.prepare_payload();
-  co_await bhttp::async_write(stream, msg, asio::redirect_error(use_awaitable, ec));
+  const asio::const_buffer body =
+      response.shared_body ? asio::buffer(response.shared_body->data() + response.shared_offset,
+                                          response.shared_body->size() - response.shared_offset)
+                           : asio::buffer(response.body);
+  const std::array<asio::const_buffer, 2> message{asio::buffer(header), body};
+  co_await asio::async_write(stream, message, asio::redirect_error(use_awaitable, ec));
   co_return !ec;
+}
+
+// Answers written before a request reached the pipeline (unparseable or oversized header).
+template <class Stream>
+asio::awaitable<void> write_early_error(Stream& stream, int status, std::string_view message,
+                                        const ServerOptions& options) {
+  Response r = message_response(status, message);
+  r.set_header("X-Request-Id", new_request_id());
+  r.set_header("X-Content-Type-Options", "nosniff");
+  co_await write_response(stream, r, false, 11, false, options);
 }
 
 // After answering a request whose body was not read, give the client a moment to receive
