@@ -1,12 +1,12 @@
 // Shared harness of the HTTP contract tests: starts the built server on a free port in a
 // fresh data directory, and offers small clients (fetch-based and raw socket), JWT forging
-// functions, and track functions (multipart uploads, a view of the media directory).
+// functions, and track functions (multipart uploads, a view of the stored media).
 // Nothing here sleeps for a fixed time: every wait has a deadline.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -763,12 +763,16 @@ export function uploadRequestBytes({ token, body, contentType, chunked = false, 
   return Buffer.concat(chunks);
 }
 
-export const mediaRoot = (dataDir) => path.join(dataDir, 'media');
+// The stored media of a server: files under DATA_DIR/media. Keys are "audio/<uuid>-song.mp3".
+// Tests go through the functions below rather than the files, so that another media store
+// can stand behind them.
+const mediaRoot = (dataDir) => path.join(dataDir, 'media');
+
+// Where partial uploads are written while they arrive.
 export const incomingDir = (dataDir) => path.join(dataDir, 'media', '.incoming');
 
-// Every file (not directory) below DATA_DIR/media except those in .incoming, as sorted
-// paths relative to the media root ("audio/<uuid>-song.mp3").
-export function storedMediaFiles(dataDir) {
+// Every stored object (partial uploads excluded), as sorted keys.
+export async function storedMediaFiles(dataDir) {
   const root = mediaRoot(dataDir);
   const files = [];
   const walk = (relative) => {
@@ -792,7 +796,46 @@ export function storedMediaFiles(dataDir) {
   return files.sort();
 }
 
-// The names in DATA_DIR/media/.incoming (partial uploads); [] when it does not exist.
+// The bytes stored under key, or undefined when there is no such object.
+export async function readStoredMedia(dataDir, key) {
+  const file = path.join(mediaRoot(dataDir), key);
+  return existsSync(file) ? readFileSync(file) : undefined;
+}
+
+// Stores bytes under key where a server on dataDir finds its media (as when the media of
+// another installation are copied over).
+export async function storeMedia(dataDir, key, bytes) {
+  const file = path.join(mediaRoot(dataDir), key);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+}
+
+// Makes the media store of a running server unusable until the returned function is
+// called: the media directory is moved away.
+export async function breakMediaStore(dataDir) {
+  const media = mediaRoot(dataDir);
+  renameSync(media, `${media}.moved`);
+  return async () => renameSync(`${media}.moved`, media);
+}
+
+// Makes the database of a running server unusable until the returned function is called:
+// the SQLite file is moved away.
+export async function breakDatabase(dataDir) {
+  const db = path.join(dataDir, 'volkrin.db');
+  renameSync(db, `${db}.moved`);
+  return async () => renameSync(`${db}.moved`, db);
+}
+
+// Whether the stored data of dataDir hold text anywhere: the SQLite file with its
+// write-ahead log.
+export async function databaseHolds(dataDir, text) {
+  return ['volkrin.db', 'volkrin.db-wal'].some((name) => {
+    const file = path.join(dataDir, name);
+    return existsSync(file) && readFileSync(file).includes(text);
+  });
+}
+
+// The names of the partial uploads (see incomingDir); [] when there is no such directory.
 export function incomingEntries(dataDir) {
   try {
     return readdirSync(incomingDir(dataDir)).sort();
@@ -809,15 +852,15 @@ export async function listTracks(base, query = '') {
   return res.json;
 }
 
-// What a failed upload must leave as it found: the track list and the stored media files.
+// What a failed upload must leave as it found: the track list and the stored media.
 export async function trackState(base, dataDir) {
-  return { tracks: await listTracks(base), files: storedMediaFiles(dataDir) };
+  return { tracks: await listTracks(base), files: await storedMediaFiles(dataDir) };
 }
 
-// Fails unless the track list and the stored media equal `before` and .incoming is empty.
+// Fails unless the track list and the stored media equal `before` and no partial upload is left.
 export async function assertNothingLeftBehind(base, dataDir, before) {
   const now = await trackState(base, dataDir);
   assert.deepEqual(now.tracks, before.tracks, 'the track list changed');
-  assert.deepEqual(now.files, before.files, 'files were added to or removed from DATA_DIR/media');
-  assert.deepEqual(incomingEntries(dataDir), [], 'DATA_DIR/media/.incoming is not empty');
+  assert.deepEqual(now.files, before.files, 'stored media were added or removed');
+  assert.deepEqual(incomingEntries(dataDir), [], 'a partial upload was left behind');
 }

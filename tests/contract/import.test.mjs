@@ -5,11 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { api, login, makeTempDir, serverBinary, startServer } from './harness.mjs';
+import { api, databaseHolds, login, makeTempDir, serverBinary, startServer, storeMedia } from './harness.mjs';
 
 // bcrypt of 'correct horse battery' and of 'listen to this', cost 10, as bcryptjs 3.x
 // writes them ($2b$); bcryptjs 2.x wrote the same hashes with $2a$.
@@ -100,13 +100,8 @@ function runImport(dataDir, args) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// Whether the database (with its write-ahead log) holds any Argon2id hash.
-function databaseHoldsArgon2(dataDir) {
-  return ['volkrin.db', 'volkrin.db-wal'].some((name) => {
-    const file = path.join(dataDir, name);
-    return existsSync(file) && readFileSync(file).includes('$argon2id$');
-  });
-}
+// Whether the database holds any Argon2id hash.
+const databaseHoldsArgon2 = (dataDir) => databaseHolds(dataDir, '$argon2id$');
 
 describe('volkrin import-mongo', () => {
   const dataDir = makeTempDir();
@@ -121,13 +116,12 @@ describe('volkrin import-mongo', () => {
     writeFileSync(tracksFile, `${tracksDump}\n`);
     first = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile]);
     second = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile]);
-    // The media the original kept in S3, copied under DATA_DIR/media by key.
+    // The media the original kept in S3, copied by key to where the server keeps media.
     for (const [key, bytes] of [
       [AUDIO_KEY, AUDIO_BYTES],
       [THUMBNAIL_KEY, THUMBNAIL_BYTES],
     ]) {
-      mkdirSync(path.dirname(path.join(dataDir, 'media', key)), { recursive: true });
-      writeFileSync(path.join(dataDir, 'media', key), bytes);
+      await storeMedia(dataDir, key, bytes);
     }
   });
 
@@ -180,7 +174,7 @@ describe('volkrin import-mongo', () => {
     let adminToken;
 
     before(async () => {
-      assert.equal(databaseHoldsArgon2(dataDir), false, 'the import itself wrote an Argon2id hash');
+      assert.equal(await databaseHoldsArgon2(dataDir), false, 'the import itself wrote an Argon2id hash');
       server = await startServer({ dataDir });
     });
 
@@ -196,7 +190,7 @@ describe('volkrin import-mongo', () => {
     });
 
     it('has re-hashed the bcrypt password with Argon2id, which still logs in', async () => {
-      assert.equal(databaseHoldsArgon2(dataDir), true);
+      assert.equal(await databaseHoldsArgon2(dataDir), true);
       const again = await login(server.baseUrl, 'ada@example.com', ADMIN_PASSWORD);
       assert.equal(again.status, 200, again.text);
       const listener = await login(server.baseUrl, 'lee@example.com', LISTENER_PASSWORD);
@@ -239,7 +233,7 @@ describe('volkrin import-mongo', () => {
       assert.equal(orphan.uploadedBy, null);
     });
 
-    it('streams an imported track whose media was copied under DATA_DIR/media', async () => {
+    it('streams an imported track whose media was copied over', async () => {
       const link = await api(server.baseUrl, 'GET', `/api/tracks/${TRACK_ID}/stream`);
       assert.equal(link.status, 200, link.text);
       const media = await fetch(new URL(link.json.url, server.baseUrl));
