@@ -9,7 +9,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { api, databaseHolds, login, makeTempDir, serverBinary, startServer, storeMedia } from './harness.mjs';
+import { api, backendEnvironment, databaseHolds, login, makeTempDir, serverBinary, startServer, storeMedia } from './harness.mjs';
 
 // bcrypt of 'correct horse battery' and of 'listen to this', cost 10, as bcryptjs 3.x
 // writes them ($2b$); bcryptjs 2.x wrote the same hashes with $2a$.
@@ -89,10 +89,12 @@ const tracksDump = JSON.stringify(
   2,
 );
 
-function runImport(dataDir, args) {
+// backends: what the backend profile adds (see harness.mjs), so that the import writes
+// where the server then reads.
+function runImport(dataDir, args, backends) {
   const result = spawnSync(serverBinary, ['import-mongo', ...args], {
     cwd: dataDir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: dataDir, APP_ENV: 'development' },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: dataDir, APP_ENV: 'development', ...backends },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -110,12 +112,14 @@ describe('volkrin import-mongo', () => {
   let first;
   let second;
   let server;
+  let backends;
 
   before(async () => {
+    backends = await backendEnvironment(dataDir);
     writeFileSync(usersFile, `${usersDump}\n`);
     writeFileSync(tracksFile, `${tracksDump}\n`);
-    first = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile]);
-    second = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile]);
+    first = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile], backends);
+    second = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile], backends);
     // The media the original kept in S3, copied by key to where the server keeps media.
     for (const [key, bytes] of [
       [AUDIO_KEY, AUDIO_BYTES],
@@ -151,11 +155,11 @@ describe('volkrin import-mongo', () => {
     });
     const broken = path.join(dataDir, 'broken-users.json');
     writeFileSync(broken, `${newcomer}\n{"_id": {"$oid": "66d4c1f2a1b2c3d4e5f60004"}, "name": \n`);
-    const result = runImport(dataDir, ['--users', broken]);
+    const result = runImport(dataDir, ['--users', broken], backends);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /broken-users\.json line 2: not valid JSON/);
     assert.match(result.stderr, /nothing imported/);
-    const dryRun = runImport(dataDir, ['--users', path.join(dataDir, 'users.json'), '--dry-run']);
+    const dryRun = runImport(dataDir, ['--users', path.join(dataDir, 'users.json'), '--dry-run'], backends);
     assert.equal(dryRun.code, 0, dryRun.stderr);
     assert.match(dryRun.stdout, /would import 0 users \(2 already present\)/);
   });
@@ -165,7 +169,7 @@ describe('volkrin import-mongo', () => {
     const twin = (id, email) =>
       JSON.stringify({ _id: { $oid: id }, name: 'Twin', email, password: LISTENER_HASH, role: 'user' });
     writeFileSync(twins, `${twin('66d4c1f2a1b2c3d4e5f60005', 'twin@example.com')}\n${twin('66d4c1f2a1b2c3d4e5f60006', 'TWIN@example.com')}\n`);
-    const result = runImport(dataDir, ['--users', twins]);
+    const result = runImport(dataDir, ['--users', twins], backends);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /twins\.json line 2: email "twin@example\.com" is also used at .*twins\.json line 1/);
   });

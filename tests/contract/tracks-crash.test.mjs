@@ -1,6 +1,6 @@
 // Contract test of crash safety: a server killed (SIGKILL) in the middle of an upload
-// leaves a partial file (see incomingDir in harness.mjs); started again on the same DATA_DIR,
-// it removes it, and no track or stored object appears.
+// leaves a partial file (DATA_DIR/media/.incoming, or DATA_DIR/spool with S3); started again
+// on the same DATA_DIR, it removes it, and no track or stored object appears.
 
 import assert from 'node:assert/strict';
 import { rmSync, statSync } from 'node:fs';
