@@ -15,6 +15,7 @@ import {
   rawExchange,
   readMetrics,
   readStoredMedia,
+  skipWithServices,
   startServer,
   storedMediaFiles,
   uploadTrack,
@@ -204,7 +205,7 @@ describe('tracks', () => {
         assert.deepEqual(await storedMediaFiles(server.dataDir), filesBefore);
       });
 
-      it('makes a media URL handed out before answer 404', async () => {
+      it('makes a media URL handed out before answer 404', { skip: skipWithServices('the URL is a presigned URL of the S3 service, which answers it') }, async () => {
         const answer = await api(base, 'GET', oldUrl.slice(base.length));
         assertMessage(answer, 404, { message: 'Media not found' });
       });
