@@ -1,12 +1,23 @@
 // Shared harness of the HTTP contract tests: starts the built server on a free port in a
 // fresh data directory, and offers small clients (fetch-based and raw socket), JWT forging
-// functions, and track functions (multipart uploads, a view of the media directory).
+// functions, and track functions (multipart uploads, a view of the stored media).
 // Nothing here sleeps for a fixed time: every wait has a deadline.
+//
+// Backend profiles. By default (VOLKRIN_CONTRACT_BACKENDS unset or "embedded") servers run
+// on the embedded defaults: SQLite and media files in DATA_DIR, the in-process cache. With
+// VOLKRIN_CONTRACT_BACKENDS=services every server started here runs on the services that
+// scripts/services start (their VOLKRIN_TEST_* variables): per data directory a fresh
+// PostgreSQL database, a Redis key prefix and an S3 bucket, kept across restarts on the same
+// directory and dropped (the databases) when the test process exits. A test that sets any
+// variable of a backend (DATABASE_URL, REDIS_*, S3_* / AWS_*, or their _FILE forms) keeps
+// that backend as it set it. The media view (storedMediaFiles, readStoredMedia, ...) and the
+// backend probes (breakDatabase, breakMediaStore, databaseHolds) follow the profile, so that
+// the tests read the same in both; skipWithServices(reason) marks the few that cannot.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,9 +54,210 @@ export function randomHex(bytes = 8) {
   return randomBytes(bytes).toString('hex');
 }
 
-// The environment the server sees: PATH, test-friendly defaults, then the overrides.
-// An override whose value is undefined removes the variable.
-function serverEnvironment(dataDir, overrides) {
+// ---------------------------------------------------------------------------------------
+// Backend profiles (see the top of this file)
+
+const PROFILES = ['embedded', 'services'];
+export const backendProfile = process.env.VOLKRIN_CONTRACT_BACKENDS || 'embedded';
+if (!PROFILES.includes(backendProfile)) {
+  throw new Error(`VOLKRIN_CONTRACT_BACKENDS must be ${PROFILES.join(' or ')} (got ${JSON.stringify(backendProfile)})`);
+}
+const servicesProfile = backendProfile === 'services';
+
+// For { skip }: the reason why a test does not run in the services profile, false in the
+// embedded one. Kept for what only the embedded backends do (media served by this server
+// itself) and for what the profile would repeat unchanged.
+export function skipWithServices(reason) {
+  return servicesProfile ? `not with VOLKRIN_CONTRACT_BACKENDS=services: ${reason}` : false;
+}
+
+// The variables of each backend. A test that sets one of them, or its _FILE form, even to
+// undefined, gets none of that backend's from the profile.
+const BACKEND_VARIABLES = {
+  database: ['DATABASE_URL'],
+  cache: ['REDIS_URL', 'UPSTASH_REDIS_URL', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_CA_FILE', 'REDIS_KEY_PREFIX'],
+  media: ['S3_BUCKET', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+};
+
+function setsBackend(overrides, backend) {
+  return BACKEND_VARIABLES[backend].some((name) => name in overrides || `${name}_FILE` in overrides);
+}
+
+// The services of the profile, from what scripts/services/{postgres,redis,s3rver} print.
+const services = servicesProfile ? readServices() : undefined;
+
+function readServices() {
+  const required = ['VOLKRIN_TEST_POSTGRES_URL', 'VOLKRIN_TEST_REDIS_URL', 'VOLKRIN_TEST_S3_ENDPOINT'];
+  const missing = required.filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    throw new Error(
+      `VOLKRIN_CONTRACT_BACKENDS=services needs ${missing.join(', ')}: ` +
+        'eval "$(scripts/services/NAME start DIR)" for postgres, redis and s3rver first',
+    );
+  }
+  return {
+    postgresUrl: process.env.VOLKRIN_TEST_POSTGRES_URL,
+    redisUrl: process.env.VOLKRIN_TEST_REDIS_URL,
+    s3Endpoint: new URL(process.env.VOLKRIN_TEST_S3_ENDPOINT),
+    s3Region: 'us-east-1',
+    accessKeyId: process.env.VOLKRIN_TEST_S3_ACCESS_KEY_ID ?? 'S3RVER',
+    secretAccessKey: process.env.VOLKRIN_TEST_S3_SECRET_ACCESS_KEY ?? 'S3RVER',
+  };
+}
+
+// What the profile gave each data directory (by absolute path): created on first use and
+// kept, so that a server restarted on the same directory finds its data again.
+const backendsByDataDir = new Map();
+// Databases to drop when the test process exits (after its servers were killed, above).
+const createdDatabases = [];
+process.on('exit', () => {
+  if (createdDatabases.length === 0) return;
+  const drops = createdDatabases.flatMap((name) => ['-c', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]);
+  spawnSync('psql', ['-X', '-q', '-d', services.postgresUrl, ...drops], { stdio: 'ignore', timeout: 10_000 });
+});
+
+function backendsOf(dataDir) {
+  const key = path.resolve(dataDir);
+  let backends = backendsByDataDir.get(key);
+  if (!backends) {
+    const tag = randomHex(6);
+    backends = {
+      database: `volkrin_contract_${tag}`,
+      bucket: `volkrin-contract-${tag}`,
+      redisKeyPrefix: `volkrin-contract-${tag}:`,
+      databaseReady: undefined,
+      bucketReady: undefined,
+      // Whether the last server on this directory kept its media in the profile's bucket.
+      mediaInBucket: true,
+    };
+    backendsByDataDir.set(key, backends);
+  }
+  return backends;
+}
+
+function databaseUrl(name) {
+  const url = new URL(services.postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+// Runs SQL statements on the maintenance database through psql, one -c each (so each is its
+// own transaction).
+function psql(statements) {
+  const args = ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', services.postgresUrl, ...statements.flatMap((sql) => ['-c', sql])];
+  return new Promise((resolve, reject) => {
+    execFile('psql', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`psql ${statements.join('; ')}: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+function ensureDatabase(backends) {
+  backends.databaseReady ??= psql([`CREATE DATABASE "${backends.database}"`]).then(() => {
+    createdDatabases.push(backends.database);
+  });
+  return backends.databaseReady;
+}
+
+function ensureBucket(backends) {
+  backends.bucketReady ??= s3Request('PUT', backends.bucket).then((res) => {
+    if (res.status !== 200) throw new Error(`S3 CreateBucket ${backends.bucket} answered ${res.status}: ${res.body}`);
+  });
+  return backends.bucketReady;
+}
+
+// The variables the profile adds for a server on dataDir (none in the embedded profile),
+// creating its database and bucket when needed. Also for commands run on the same data
+// directory as a server, such as `volkrin import-mongo`.
+export async function backendEnvironment(dataDir, overrides = {}) {
+  if (!servicesProfile) return {};
+  const backends = backendsOf(dataDir);
+  const env = {};
+  const pending = [];
+  if (!setsBackend(overrides, 'database')) {
+    pending.push(ensureDatabase(backends));
+    env.DATABASE_URL = databaseUrl(backends.database);
+  }
+  if (!setsBackend(overrides, 'cache')) {
+    env.REDIS_URL = services.redisUrl;
+    env.REDIS_KEY_PREFIX = backends.redisKeyPrefix;
+  }
+  backends.mediaInBucket = !setsBackend(overrides, 'media');
+  if (backends.mediaInBucket) {
+    pending.push(ensureBucket(backends));
+    Object.assign(env, {
+      S3_BUCKET: backends.bucket,
+      S3_ENDPOINT: services.s3Endpoint.origin,
+      AWS_ACCESS_KEY_ID: services.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: services.secretAccessKey,
+    });
+  }
+  await Promise.all(pending);
+  return env;
+}
+
+// Whether the media of dataDir are in the profile's bucket rather than under DATA_DIR/media.
+function mediaInBucket(dataDir) {
+  return servicesProfile && backendsOf(dataDir).mediaInBucket;
+}
+
+// One S3 request, signed (SigV4) with the test credentials. Returns {status, body (Buffer)}.
+let signerPromise;
+async function s3Request(method, bucket, key = '', { query = {}, body } = {}) {
+  signerPromise ??= Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]).then(
+    ([{ SignatureV4 }, { Sha256 }]) =>
+      new SignatureV4({
+        service: 's3',
+        region: services.s3Region,
+        credentials: { accessKeyId: services.accessKeyId, secretAccessKey: services.secretAccessKey },
+        sha256: Sha256,
+        uriEscapePath: false,
+        applyChecksum: true,
+      }),
+  );
+  const endpoint = services.s3Endpoint;
+  const encodedPath = `/${bucket}${key ? `/${key.split('/').map(encodeURIComponent).join('/')}` : ''}`;
+  const signed = await (await signerPromise).sign({
+    method,
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    port: endpoint.port ? Number(endpoint.port) : undefined,
+    path: encodedPath,
+    query,
+    headers: { host: endpoint.host },
+    body,
+  });
+  const url = new URL(encodedPath, endpoint);
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  const { host, ...headers } = signed.headers;
+  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+const XML_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const xmlText = (text) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name) => XML_ENTITIES[name]);
+
+// Every key in a bucket (ListObjectsV2, page by page).
+async function bucketKeys(bucket) {
+  const keys = [];
+  let token;
+  for (;;) {
+    const query = { 'list-type': '2' };
+    if (token !== undefined) query['continuation-token'] = token;
+    const res = await s3Request('GET', bucket, '', { query });
+    const xml = res.body.toString('utf8');
+    if (res.status !== 200) throw new Error(`S3 ListObjectsV2 ${bucket} answered ${res.status}: ${xml}`);
+    for (const match of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(xmlText(match[1]));
+    const next = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml);
+    if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || !next) return keys;
+    token = xmlText(next[1]);
+  }
+}
+
+// The environment the server sees: PATH, test-friendly defaults, the backends of the
+// profile, then the overrides. An override whose value is undefined removes the variable.
+function serverEnvironment(dataDir, backends, overrides) {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
   for (const name of PASSED_THROUGH) {
     if (process.env[name] !== undefined) env[name] = process.env[name];
@@ -63,6 +275,7 @@ function serverEnvironment(dataDir, overrides) {
     RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000/1m',
     RATE_LIMIT_SIGNUP_PER_ADDRESS: '100000/1m',
   });
+  Object.assign(env, backends);
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name];
     else env[name] = String(value);
@@ -72,10 +285,17 @@ function serverEnvironment(dataDir, overrides) {
 
 // Spawns the binary and records everything it prints (stdout and stderr, in arrival
 // order). The working directory is the data directory, so no stray .env is read.
-function spawnServer({ env = {}, dataDir } = {}) {
+async function spawnServer({ env = {}, dataDir } = {}) {
   const ownsDataDir = dataDir === undefined;
   const dir = dataDir ?? makeTempDir();
-  const fullEnv = serverEnvironment(dir, env);
+  let backends;
+  try {
+    backends = await backendEnvironment(dir, env);
+  } catch (err) {
+    if (ownsDataDir) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const fullEnv = serverEnvironment(dir, backends, env);
   const proc = spawn(serverBinary, [], { cwd: dir, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   liveChildren.add(proc);
 
@@ -162,7 +382,7 @@ function describeExit(info, spawnError) {
 // Starts the server and resolves once it has printed its listening line.
 // Returns {baseUrl, port, dataDir, proc, output(), waitForOutput(), waitForExit(), stop(), kill()}.
 export async function startServer({ env = {}, dataDir } = {}) {
-  const child = spawnServer({ env, dataDir });
+  const child = await spawnServer({ env, dataDir });
   const host = env.HOST ?? '127.0.0.1';
 
   let port;
@@ -246,7 +466,7 @@ export async function startServer({ env = {}, dataDir } = {}) {
 // Runs the server expecting it to refuse to start: resolves with {code, signal, output}
 // once it exits; rejects (after killing it) if it is still running at the deadline.
 export async function runServerUntilExit({ env = {}, timeoutMs = 5000 } = {}) {
-  const child = spawnServer({ env });
+  const child = await spawnServer({ env });
   try {
     await child.waitUntil(() => child.exitInfo(), timeoutMs, 'the server to exit');
     if (child.spawnError()) throw new Error(describeExit(child.exitInfo(), child.spawnError()));
@@ -763,12 +983,17 @@ export function uploadRequestBytes({ token, body, contentType, chunked = false, 
   return Buffer.concat(chunks);
 }
 
-export const mediaRoot = (dataDir) => path.join(dataDir, 'media');
-export const incomingDir = (dataDir) => path.join(dataDir, 'media', '.incoming');
+// The stored media of a server: files under DATA_DIR/media on the embedded backends, the
+// objects of its bucket in the services profile. Keys are "audio/<uuid>-song.mp3".
+const mediaRoot = (dataDir) => path.join(dataDir, 'media');
 
-// Every file (not directory) below DATA_DIR/media except those in .incoming, as sorted
-// paths relative to the media root ("audio/<uuid>-song.mp3").
-export function storedMediaFiles(dataDir) {
+// Where partial uploads are written while they arrive: DATA_DIR/media/.incoming, or the
+// spool directory DATA_DIR/spool of the S3 store.
+export const incomingDir = (dataDir) => (mediaInBucket(dataDir) ? path.join(dataDir, 'spool') : path.join(dataDir, 'media', '.incoming'));
+
+// Every stored object (partial uploads excluded), as sorted keys.
+export async function storedMediaFiles(dataDir) {
+  if (mediaInBucket(dataDir)) return (await bucketKeys(backendsOf(dataDir).bucket)).sort();
   const root = mediaRoot(dataDir);
   const files = [];
   const walk = (relative) => {
@@ -792,7 +1017,89 @@ export function storedMediaFiles(dataDir) {
   return files.sort();
 }
 
-// The names in DATA_DIR/media/.incoming (partial uploads); [] when it does not exist.
+// The bytes stored under key, or undefined when there is no such object.
+export async function readStoredMedia(dataDir, key) {
+  if (mediaInBucket(dataDir)) {
+    const res = await s3Request('GET', backendsOf(dataDir).bucket, key);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw new Error(`S3 GetObject ${key} answered ${res.status}: ${res.body}`);
+    return res.body;
+  }
+  const file = path.join(mediaRoot(dataDir), key);
+  return existsSync(file) ? readFileSync(file) : undefined;
+}
+
+// Stores bytes under key where a server on dataDir finds its media (as when the media of
+// another installation are copied over).
+export async function storeMedia(dataDir, key, bytes) {
+  if (mediaInBucket(dataDir)) {
+    const backends = backendsOf(dataDir);
+    await ensureBucket(backends);
+    const res = await s3Request('PUT', backends.bucket, key, { body: bytes });
+    if (res.status !== 200) throw new Error(`S3 PutObject ${key} answered ${res.status}: ${res.body}`);
+    return;
+  }
+  const file = path.join(mediaRoot(dataDir), key);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+}
+
+// Makes the media store of a running server unusable until the returned function is
+// called: the media directory is moved away, or the (empty) bucket is deleted.
+export async function breakMediaStore(dataDir) {
+  if (mediaInBucket(dataDir)) {
+    const { bucket } = backendsOf(dataDir);
+    const res = await s3Request('DELETE', bucket);
+    if (res.status !== 204 && res.status !== 200) throw new Error(`S3 DeleteBucket ${bucket} answered ${res.status}: ${res.body}`);
+    return async () => {
+      const again = await s3Request('PUT', bucket);
+      if (again.status !== 200) throw new Error(`S3 CreateBucket ${bucket} answered ${again.status}: ${again.body}`);
+    };
+  }
+  const media = mediaRoot(dataDir);
+  renameSync(media, `${media}.moved`);
+  return async () => renameSync(`${media}.moved`, media);
+}
+
+// Makes the database of a running server unusable until the returned function is called:
+// the SQLite file is moved away, or the PostgreSQL database refuses connections and those
+// of the server are ended.
+export async function breakDatabase(dataDir) {
+  if (servicesProfile) {
+    const { database } = backendsOf(dataDir);
+    await psql([
+      `ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`,
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${database}'`,
+    ]);
+    return async () => {
+      await psql([`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`]);
+    };
+  }
+  const db = path.join(dataDir, 'volkrin.db');
+  renameSync(db, `${db}.moved`);
+  return async () => renameSync(`${db}.moved`, db);
+}
+
+// Whether the stored data of dataDir hold text anywhere: the SQLite file with its
+// write-ahead log, or a data-only dump of the PostgreSQL database.
+export async function databaseHolds(dataDir, text) {
+  if (servicesProfile) {
+    const dump = await new Promise((resolve, reject) => {
+      const url = databaseUrl(backendsOf(dataDir).database);
+      execFile('pg_dump', ['--data-only', '-d', url], { timeout: 30_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`pg_dump: ${stderr || err.message}`));
+        else resolve(stdout);
+      });
+    });
+    return dump.includes(text);
+  }
+  return ['volkrin.db', 'volkrin.db-wal'].some((name) => {
+    const file = path.join(dataDir, name);
+    return existsSync(file) && readFileSync(file).includes(text);
+  });
+}
+
+// The names of the partial uploads (see incomingDir); [] when there is no such directory.
 export function incomingEntries(dataDir) {
   try {
     return readdirSync(incomingDir(dataDir)).sort();
@@ -809,15 +1116,15 @@ export async function listTracks(base, query = '') {
   return res.json;
 }
 
-// What a failed upload must leave as it found: the track list and the stored media files.
+// What a failed upload must leave as it found: the track list and the stored media.
 export async function trackState(base, dataDir) {
-  return { tracks: await listTracks(base), files: storedMediaFiles(dataDir) };
+  return { tracks: await listTracks(base), files: await storedMediaFiles(dataDir) };
 }
 
-// Fails unless the track list and the stored media equal `before` and .incoming is empty.
+// Fails unless the track list and the stored media equal `before` and no partial upload is left.
 export async function assertNothingLeftBehind(base, dataDir, before) {
   const now = await trackState(base, dataDir);
   assert.deepEqual(now.tracks, before.tracks, 'the track list changed');
-  assert.deepEqual(now.files, before.files, 'files were added to or removed from DATA_DIR/media');
-  assert.deepEqual(incomingEntries(dataDir), [], 'DATA_DIR/media/.incoming is not empty');
+  assert.deepEqual(now.files, before.files, 'stored media were added or removed');
+  assert.deepEqual(incomingEntries(dataDir), [], 'a partial upload was left behind');
 }

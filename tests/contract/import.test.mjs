@@ -5,11 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { api, login, makeTempDir, serverBinary, startServer } from './harness.mjs';
+import { api, backendEnvironment, databaseHolds, login, makeTempDir, serverBinary, startServer, storeMedia } from './harness.mjs';
 
 // bcrypt of 'correct horse battery' and of 'listen to this', cost 10, as bcryptjs 3.x
 // writes them ($2b$); bcryptjs 2.x wrote the same hashes with $2a$.
@@ -89,10 +89,12 @@ const tracksDump = JSON.stringify(
   2,
 );
 
-function runImport(dataDir, args) {
+// backends: what the backend profile adds (see harness.mjs), so that the import writes
+// where the server then reads.
+function runImport(dataDir, args, backends) {
   const result = spawnSync(serverBinary, ['import-mongo', ...args], {
     cwd: dataDir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: dataDir, APP_ENV: 'development' },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: dataDir, APP_ENV: 'development', ...backends },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -100,13 +102,8 @@ function runImport(dataDir, args) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// Whether the database (with its write-ahead log) holds any Argon2id hash.
-function databaseHoldsArgon2(dataDir) {
-  return ['volkrin.db', 'volkrin.db-wal'].some((name) => {
-    const file = path.join(dataDir, name);
-    return existsSync(file) && readFileSync(file).includes('$argon2id$');
-  });
-}
+// Whether the database holds any Argon2id hash.
+const databaseHoldsArgon2 = (dataDir) => databaseHolds(dataDir, '$argon2id$');
 
 describe('volkrin import-mongo', () => {
   const dataDir = makeTempDir();
@@ -115,19 +112,20 @@ describe('volkrin import-mongo', () => {
   let first;
   let second;
   let server;
+  let backends;
 
   before(async () => {
+    backends = await backendEnvironment(dataDir);
     writeFileSync(usersFile, `${usersDump}\n`);
     writeFileSync(tracksFile, `${tracksDump}\n`);
-    first = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile]);
-    second = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile]);
-    // The media the original kept in S3, copied under DATA_DIR/media by key.
+    first = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile], backends);
+    second = runImport(dataDir, ['--users', usersFile, '--tracks', tracksFile], backends);
+    // The media the original kept in S3, copied by key to where the server keeps media.
     for (const [key, bytes] of [
       [AUDIO_KEY, AUDIO_BYTES],
       [THUMBNAIL_KEY, THUMBNAIL_BYTES],
     ]) {
-      mkdirSync(path.dirname(path.join(dataDir, 'media', key)), { recursive: true });
-      writeFileSync(path.join(dataDir, 'media', key), bytes);
+      await storeMedia(dataDir, key, bytes);
     }
   });
 
@@ -157,11 +155,11 @@ describe('volkrin import-mongo', () => {
     });
     const broken = path.join(dataDir, 'broken-users.json');
     writeFileSync(broken, `${newcomer}\n{"_id": {"$oid": "66d4c1f2a1b2c3d4e5f60004"}, "name": \n`);
-    const result = runImport(dataDir, ['--users', broken]);
+    const result = runImport(dataDir, ['--users', broken], backends);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /broken-users\.json line 2: not valid JSON/);
     assert.match(result.stderr, /nothing imported/);
-    const dryRun = runImport(dataDir, ['--users', path.join(dataDir, 'users.json'), '--dry-run']);
+    const dryRun = runImport(dataDir, ['--users', path.join(dataDir, 'users.json'), '--dry-run'], backends);
     assert.equal(dryRun.code, 0, dryRun.stderr);
     assert.match(dryRun.stdout, /would import 0 users \(2 already present\)/);
   });
@@ -171,7 +169,7 @@ describe('volkrin import-mongo', () => {
     const twin = (id, email) =>
       JSON.stringify({ _id: { $oid: id }, name: 'Twin', email, password: LISTENER_HASH, role: 'user' });
     writeFileSync(twins, `${twin('66d4c1f2a1b2c3d4e5f60005', 'twin@example.com')}\n${twin('66d4c1f2a1b2c3d4e5f60006', 'TWIN@example.com')}\n`);
-    const result = runImport(dataDir, ['--users', twins]);
+    const result = runImport(dataDir, ['--users', twins], backends);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /twins\.json line 2: email "twin@example\.com" is also used at .*twins\.json line 1/);
   });
@@ -180,7 +178,7 @@ describe('volkrin import-mongo', () => {
     let adminToken;
 
     before(async () => {
-      assert.equal(databaseHoldsArgon2(dataDir), false, 'the import itself wrote an Argon2id hash');
+      assert.equal(await databaseHoldsArgon2(dataDir), false, 'the import itself wrote an Argon2id hash');
       server = await startServer({ dataDir });
     });
 
@@ -196,7 +194,7 @@ describe('volkrin import-mongo', () => {
     });
 
     it('has re-hashed the bcrypt password with Argon2id, which still logs in', async () => {
-      assert.equal(databaseHoldsArgon2(dataDir), true);
+      assert.equal(await databaseHoldsArgon2(dataDir), true);
       const again = await login(server.baseUrl, 'ada@example.com', ADMIN_PASSWORD);
       assert.equal(again.status, 200, again.text);
       const listener = await login(server.baseUrl, 'lee@example.com', LISTENER_PASSWORD);
@@ -239,7 +237,7 @@ describe('volkrin import-mongo', () => {
       assert.equal(orphan.uploadedBy, null);
     });
 
-    it('streams an imported track whose media was copied under DATA_DIR/media', async () => {
+    it('streams an imported track whose media was copied over', async () => {
       const link = await api(server.baseUrl, 'GET', `/api/tracks/${TRACK_ID}/stream`);
       assert.equal(link.status, 200, link.text);
       const media = await fetch(new URL(link.json.url, server.baseUrl));

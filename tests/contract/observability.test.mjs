@@ -1,10 +1,9 @@
 // Readiness, /metrics access control and structured logs, against the built server.
 import assert from 'node:assert/strict';
-import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { api, createAdmin, createUser, randomHex, startServer } from './harness.mjs';
+import { api, breakDatabase, breakMediaStore, createAdmin, createUser, randomHex, startServer } from './harness.mjs';
 
 describe('readiness', () => {
   let server;
@@ -23,9 +22,8 @@ describe('readiness', () => {
     }
   });
 
-  it('flips to 503 naming the database when its file is moved away, and back when restored', async () => {
-    const db = path.join(server.dataDir, 'volkrin.db');
-    renameSync(db, `${db}.moved`);
+  it('flips to 503 naming the database when it becomes unusable, and back when restored', async () => {
+    const restore = await breakDatabase(server.dataDir);
     try {
       const down = await api(server.baseUrl, 'GET', '/api/health/ready');
       assert.equal(down.status, 503);
@@ -36,7 +34,7 @@ describe('readiness', () => {
       assert.match(metrics.text, /^volkrin_ready 0$/m);
       assert.match(metrics.text, /^volkrin_backend_errors_total\{backend="database"\} [1-9]\d*$/m);
     } finally {
-      renameSync(`${db}.moved`, db);
+      await restore();
     }
     const up = await api(server.baseUrl, 'GET', '/api/health/ready');
     assert.equal(up.status, 200);
@@ -44,28 +42,26 @@ describe('readiness', () => {
     assert.match((await api(server.baseUrl, 'GET', '/metrics')).text, /^volkrin_ready 1$/m);
   });
 
-  it('flips to 503 naming storage when the media directory is replaced', async () => {
-    const media = path.join(server.dataDir, 'media');
-    renameSync(media, `${media}.moved`);
+  it('flips to 503 naming storage when the media store becomes unusable', async () => {
+    const restore = await breakMediaStore(server.dataDir);
     try {
       const down = await api(server.baseUrl, 'GET', '/api/health/ready');
       assert.equal(down.status, 503);
       assert.equal(down.json.components.storage.status, 'error');
       assert.equal(down.json.components.database.status, 'ok');
     } finally {
-      renameSync(`${media}.moved`, media);
+      await restore();
     }
     assert.equal((await api(server.baseUrl, 'GET', '/api/health/ready')).status, 200);
   });
 
   it('logs a failing backend once, not once per check', async () => {
-    const db = path.join(server.dataDir, 'volkrin.db');
     const before = server.output().split('\n').filter((l) => l.includes('database is failing')).length;
-    renameSync(db, `${db}.moved`);
+    const restore = await breakDatabase(server.dataDir);
     try {
       for (let i = 0; i < 5; i++) await api(server.baseUrl, 'GET', '/api/health/ready');
     } finally {
-      renameSync(`${db}.moved`, db);
+      await restore();
     }
     await api(server.baseUrl, 'GET', '/api/health/ready');
     const lines = server.output().split('\n');

@@ -2,7 +2,7 @@
 // the same tracks for a bounded time (30 s, or CONTRACT_SOAK_SECONDS). No answer may be a
 // 5xx; a listed track either streams or is gone because another worker deleted it; the
 // cached list shows every finished upload and no finished deletion; and once everything
-// is deleted, DATA_DIR/media holds no file and .incoming is empty.
+// is deleted, no media are stored and no partial upload is left.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -162,13 +162,13 @@ describe(`tracks under ${WORKERS} concurrent workers for ${SOAK_SECONDS} s`, () 
     assert.ok(counts.upload > 0 && counts.list > 0 && counts.media > 0 && counts.delete > 0, `too little happened: ${JSON.stringify(counts)}`);
   });
 
-  it('leaves no file in DATA_DIR/media once every track is deleted', async () => {
+  it('leaves no stored media once every track is deleted', async () => {
     for (const track of await listTracks(base)) {
       const res = await api(base, 'DELETE', `/api/tracks/${track._id}`, { token: admin.token });
       assert.equal(res.status, 200, res.text);
     }
     assert.deepEqual(await listTracks(base), []);
-    assert.deepEqual(storedMediaFiles(server.dataDir), []);
+    assert.deepEqual(await storedMediaFiles(server.dataDir), []);
     assert.deepEqual(incomingEntries(server.dataDir), []);
   });
 });

@@ -1,6 +1,6 @@
 // Contract test of crash safety: a server killed (SIGKILL) in the middle of an upload
-// leaves a partial file in DATA_DIR/media/.incoming; started again on the same DATA_DIR,
-// it removes it, and no track or stored object appears.
+// leaves a partial file (DATA_DIR/media/.incoming, or DATA_DIR/spool with S3); started again
+// on the same DATA_DIR, it removes it, and no track or stored object appears.
 
 import assert from 'node:assert/strict';
 import { rmSync, statSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { image, tone } from './media-samples.mjs';
 
 const env = { JWT_SECRET: `jwt-secret-${randomHex(32)}`, ADMIN_SECRET: `admin-secret-${randomHex(16)}` };
 
-// The size of the partial files in .incoming, by name.
+// The size of the partial files, by name.
 function partialFileSizes(dataDir) {
   return Object.fromEntries(incomingEntries(dataDir).map((name) => [name, statSync(path.join(incomingDir(dataDir), name)).size]));
 }
@@ -54,7 +54,7 @@ describe('a server killed during an upload, restarted on the same DATA_DIR', () 
           const sizes = partialFileSizes(dataDir);
           return Object.values(sizes).some((size) => size > 0) && sizes;
         },
-        { timeoutMs: 10_000, what: 'a non-empty partial file in DATA_DIR/media/.incoming' },
+        { timeoutMs: 10_000, what: 'a non-empty partial upload file' },
       );
       first.proc.kill('SIGKILL');
       killedWith = (await first.waitForExit()).signal;
@@ -79,11 +79,11 @@ describe('a server killed during an upload, restarted on the same DATA_DIR', () 
     assert.deepEqual(await listTracks(server.baseUrl), []);
   });
 
-  it('has no stored file under DATA_DIR/media after the restart', () => {
-    assert.deepEqual(storedMediaFiles(dataDir), []);
+  it('has no stored media after the restart', async () => {
+    assert.deepEqual(await storedMediaFiles(dataDir), []);
   });
 
-  it('has emptied DATA_DIR/media/.incoming after the restart', () => {
+  it('has removed the partial files after the restart', () => {
     assert.deepEqual(incomingEntries(dataDir), []);
   });
 });

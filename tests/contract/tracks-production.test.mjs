@@ -25,7 +25,7 @@ describe('POST /api/tracks/mock-upload with APP_ENV=production', () => {
     assert.equal(res.status, 400, res.text);
     assert.deepEqual(res.json, { message: 'Mock upload disabled in production' });
     assert.deepEqual(await listTracks(server.baseUrl), []);
-    assert.deepEqual(storedMediaFiles(server.dataDir), []);
+    assert.deepEqual(await storedMediaFiles(server.dataDir), []);
   });
 
   it('answers the same to an incomplete body', async () => {

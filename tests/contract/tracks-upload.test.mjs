@@ -1,11 +1,9 @@
 // Contract tests of POST /api/tracks/upload: a successful upload in every audio and image
 // format the contract names, and every way an upload is refused. A refused or aborted
-// upload must leave nothing behind: no track in the list, no file under DATA_DIR/media,
-// nothing in DATA_DIR/media/.incoming.
+// upload must leave nothing behind: no track in the list, no stored media, no partial file
+// (see incomingDir in harness.mjs).
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
@@ -16,11 +14,11 @@ import {
   createUser,
   incomingEntries,
   listTracks,
-  mediaRoot,
   metricValue,
   multipartBody,
   randomHex,
   readMetrics,
+  readStoredMedia,
   startServer,
   storedMediaFiles,
   trackState,
@@ -101,7 +99,7 @@ describe('track upload', () => {
         const audio = tone(ext);
         const fields = form({ audio });
         const uploadsBefore = await uploadsCounted();
-        const filesBefore = storedMediaFiles(server.dataDir);
+        const filesBefore = await storedMediaFiles(server.dataDir);
         const startedAt = Date.now();
 
         const res = await uploadTrack(base, admin.token, fields);
@@ -132,13 +130,13 @@ describe('track upload', () => {
         assert.equal(await uploadsCounted(), uploadsBefore + 1, 'volkrin_track_uploads_total did not grow by 1');
 
         // Exactly two files were added: the audio at its key, byte for byte, and the thumbnail.
-        const added = storedMediaFiles(server.dataDir).filter((file) => !filesBefore.includes(file));
+        const added = (await storedMediaFiles(server.dataDir)).filter((file) => !filesBefore.includes(file));
         assert.equal(added.length, 2, `added files: ${added.join(', ')}`);
         assert.ok(added.includes(track.fileKey), `the audio is not stored at ${track.fileKey}`);
         const thumbnailFile = added.find((file) => file !== track.fileKey);
         assert.match(thumbnailFile, new RegExp(`^thumbnails/${UUID}-cover\\.png$`));
-        assert.ok(readFileSync(path.join(mediaRoot(server.dataDir), track.fileKey)).equals(audio.bytes));
-        assert.ok(readFileSync(path.join(mediaRoot(server.dataDir), thumbnailFile)).equals(image('png').bytes));
+        assert.ok((await readStoredMedia(server.dataDir, track.fileKey))?.equals(audio.bytes));
+        assert.ok((await readStoredMedia(server.dataDir, thumbnailFile))?.equals(image('png').bytes));
         assert.deepEqual(incomingEntries(server.dataDir), []);
       });
     }
@@ -188,7 +186,7 @@ describe('track upload', () => {
       assert.match(key, new RegExp(`^audio/${UUID}-[^/]+$`));
       const name = key.slice('audio/'.length + 37);
       assert.doesNotMatch(name, /\.\.|\s|[\u0000-\u001f\u007f]/, `unsafe name in ${key}`);
-      assert.ok(storedMediaFiles(server.dataDir).includes(key), `${key} is not stored below DATA_DIR/media`);
+      assert.ok((await storedMediaFiles(server.dataDir)).includes(key), `${key} is not stored`);
     });
 
     it('accepts a body sent with Transfer-Encoding: chunked', async () => {
@@ -200,7 +198,7 @@ describe('track upload', () => {
         const res = await conn.readResponse({ timeoutMs: 10_000 });
         assert.equal(res.status, 201, res.text);
         assert.equal(res.json.track.title, fields.title);
-        assert.ok(readFileSync(path.join(mediaRoot(server.dataDir), res.json.track.fileKey)).equals(fields.audio.bytes));
+        assert.ok((await readStoredMedia(server.dataDir, res.json.track.fileKey))?.equals(fields.audio.bytes));
       } finally {
         conn.destroy();
       }
@@ -318,12 +316,12 @@ describe('track upload', () => {
       await conn.write(request.subarray(0, request.length - (body.length >> 1)));
       await waitUntilServerHasRead(server.port, conn.localPort);
       // The upload is under way: its audio is being written to a partial file.
-      await waitFor(() => incomingEntries(server.dataDir).length > 0, { what: 'a partial file in .incoming' });
+      await waitFor(() => incomingEntries(server.dataDir).length > 0, { what: 'a partial upload file' });
       conn.destroy();
 
       await waitFor(() => incomingEntries(server.dataDir).length === 0, {
         timeoutMs: 10_000,
-        what: 'DATA_DIR/media/.incoming to be emptied after the client left',
+        what: 'the partial upload file to be removed after the client left',
       });
       await assertNothingLeftBehind(base, server.dataDir, before);
       assert.equal(await uploadsCounted(), uploadsBefore);
