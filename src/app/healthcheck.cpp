@@ -90,8 +90,9 @@ HealthcheckResult check_local_readiness(const Config& config, std::chrono::milli
                    failure = e;
                    if (!e) response = std::move(r);
                  });
-  // The resolver is not covered by the stream's deadline; bound the whole run as well.
-  ioc.run_for(timeout + std::chrono::milliseconds(500));
+  // The resolver is not covered by the stream's deadline; bound the whole run as well, with
+  // room for the stream's own timeout to be reported on a loaded machine.
+  ioc.run_for(timeout + std::chrono::seconds(2));
   if (!response && !failure) return {false, "not ready: " + url + " did not answer in time"};
   if (failure) {
     try {
