@@ -1,40 +1,20 @@
-// Lending and returning pooled PostgreSQL connections.
+// The PostgreSQL connection pool's reset and its connections.
 #include "store/postgres/postgres_connection_pool.hpp"
-
-#include <stdexcept>
-#include <utility>
 
 namespace volkrin {
 
-PostgresConnectionPool::Lease::~Lease() {
-  if (connection_ == nullptr) return;  // moved from
-  connection_->end_transaction_quietly();
-  pool_->release(std::move(connection_));
+void end_transaction_quietly(PostgresConnection& connection) noexcept {
+  connection.end_transaction_quietly();
 }
 
-PostgresConnectionPool::PostgresConnectionPool(
+std::vector<std::unique_ptr<PostgresConnection>> postgres_connections(
     const std::shared_ptr<const PostgresSettings>& settings, unsigned size) {
-  if (size == 0) throw std::invalid_argument("postgres connection pool needs a connection");
-  idle_.reserve(size);
-  for (unsigned i = 0; i < size; ++i)
-    idle_.push_back(std::make_unique<PostgresConnection>(settings));
-}
-
-PostgresConnectionPool::Lease PostgresConnectionPool::acquire() {
-  std::unique_lock lock(mutex_);
-  returned_.wait(lock, [this] { return !idle_.empty(); });
-  auto connection = std::move(idle_.back());
-  idle_.pop_back();
-  return {*this, std::move(connection)};
-}
-
-void PostgresConnectionPool::release(std::unique_ptr<PostgresConnection> connection) noexcept {
-  {
-    const std::lock_guard lock(mutex_);
-    // Cannot throw: capacity for every connection was reserved when the pool was built.
-    idle_.push_back(std::move(connection));
+  std::vector<std::unique_ptr<PostgresConnection>> connections;
+  connections.reserve(size);
+  for (unsigned i = 0; i < size; ++i) {
+    connections.push_back(std::make_unique<PostgresConnection>(settings));
   }
-  returned_.notify_one();
+  return connections;
 }
 
 }  // namespace volkrin
