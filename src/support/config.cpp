@@ -20,6 +20,7 @@
 
 #include "store/postgres/postgres_url.hpp"
 #include "support/config_detail.hpp"
+#include "support/log.hpp"
 
 namespace volkrin {
 
@@ -35,35 +36,7 @@ std::string quote_for_message(std::string_view value, std::size_t limit) {
     cut = true;
   }
   std::string out = "\"";
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default: {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20U || byte == 0x7FU) {
-          std::array<char, 8> hex{};
-          std::snprintf(hex.data(), hex.size(), "\\x%02x", static_cast<unsigned>(byte));
-          out += hex.data();
-        } else {
-          out += c;
-        }
-      }
-    }
-  }
+  append_json_escaped(out, value);
   out += '"';
   if (cut) out += "...";
   return out;

@@ -700,7 +700,12 @@ TEST(Config, secrets_never_appear_in_error_messages) {
 TEST(Config, echoed_values_have_control_characters_escaped) {
   const std::string message = error_for({{"PORT", std::string("80\n\r\t\x1b[31m\x7f\"\\")}});
   EXPECT_EQ(message.find_first_of("\n\r\t\x1b\x7f"), std::string::npos) << message;
-  EXPECT_NE(message.find(R"("80\n\r\t\x1b[31m\x7f\"\\")"), std::string::npos) << message;
+  EXPECT_NE(message.find(R"("80\n\r\t\u001b[31m\u007f\"\\")"), std::string::npos) << message;
+}
+
+TEST(Config, echoed_values_that_are_not_utf8_stay_valid_utf8) {
+  const std::string message = error_for({{"PORT", std::string("80\xff\xc3")}});
+  EXPECT_NE(message.find(R"("80\ufffd\ufffd")"), std::string::npos) << message;
 }
 
 TEST(Config, echoed_values_are_truncated) {
