@@ -41,7 +41,22 @@ CREATE INDEX tracks_newest ON tracks (created_at DESC, id DESC);
 CREATE INDEX tracks_uploaded_by ON tracks (uploaded_by);
 )sql";
 
-constexpr std::array<std::string_view, 1> kScripts = {kUsersAndTracks};
+// Trigram indexes let `q` (ILIKE '%text%') find a substring of three characters or more
+// without reading every track. pg_trgm ships with PostgreSQL and is a trusted extension, but
+// a server may lack it or refuse it: then searches scan, as before, and start-up goes on.
+constexpr std::string_view kTrackSearch = R"sql(
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX tracks_title_trigrams ON tracks USING gin (title gin_trgm_ops);
+  CREATE INDEX tracks_artist_trigrams ON tracks USING gin (artist gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+  RAISE WARNING 'no trigram index for track searches (%); they will scan', SQLERRM;
+END
+$$;
+)sql";
+
+constexpr std::array<std::string_view, 2> kScripts = {kUsersAndTracks, kTrackSearch};
 
 constexpr PostgresStatement kCurrentVersion{
     "migrations_current_version", "SELECT coalesce(max(version), 0) FROM schema_migrations"};

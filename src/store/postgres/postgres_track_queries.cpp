@@ -22,6 +22,15 @@ constexpr PostgresStatement kListTracks{
     "u.email, u.role, t.duration_ms, t.bitrate, t.sample_rate, t.channels, t.format, "
     "t.created_at, t.updated_at FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by "
     "ORDER BY t.created_at DESC, t.id DESC LIMIT $1 OFFSET $2"};
+// Past the first page: the skipped rows are counted in the tracks_newest index alone, and
+// only the page's rows are read and joined.
+constexpr PostgresStatement kListTracksSkipping{
+    "list_tracks_skipping",
+    "SELECT t.id, t.title, t.artist, t.file_key, t.thumbnail_key, t.uploaded_by, u.id, "
+    "u.email, u.role, t.duration_ms, t.bitrate, t.sample_rate, t.channels, t.format, "
+    "t.created_at, t.updated_at FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by "
+    "WHERE t.id IN (SELECT id FROM tracks ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2) "
+    "ORDER BY t.created_at DESC, t.id DESC"};
 // E'\\' is one backslash whatever standard_conforming_strings says.
 constexpr PostgresStatement kListMatchingTracks{
     "list_matching_tracks",
@@ -112,7 +121,10 @@ std::vector<TrackRecord> PostgresMetadataStore::list_tracks(const TrackQuery& qu
                           matching ? pg_text(like_pattern(query.text)) : std::nullopt};
   const std::span<const PostgresParam> used(params.data(), matching ? 3 : 2);
   return with_connection([&](PostgresConnection& connection) {
-    const auto rows = connection.run(matching ? kListMatchingTracks : kListTracks, used);
+    const auto& statement = matching           ? kListMatchingTracks
+                            : query.offset > 0 ? kListTracksSkipping
+                                               : kListTracks;
+    const auto rows = connection.run(statement, used);
     std::vector<TrackRecord> tracks;
     tracks.reserve(static_cast<std::size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row) tracks.push_back(read_track(rows, row));

@@ -79,13 +79,14 @@ class PostgresMetadataStoreTest : public ::testing::Test {
 TEST_F(PostgresMetadataStoreTest, NewDatabaseGetsTheSchemaAndOneRowPerMigration) {
   { PostgresMetadataStore store(url()); }
   EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::vector<std::string>>{{"1"}}));
+            (std::vector<std::vector<std::string>>{{"1"}, {"2"}}));
   EXPECT_EQ(query("SELECT count(*) FROM pg_indexes WHERE indexname IN "
-                  "('tracks_newest', 'tracks_uploaded_by')"),
-            (std::vector<std::vector<std::string>>{{"2"}}));
+                  "('tracks_newest', 'tracks_uploaded_by', 'tracks_title_trigrams', "
+                  "'tracks_artist_trigrams')"),
+            (std::vector<std::vector<std::string>>{{"4"}}));
   { PostgresMetadataStore again(url()); }
   EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"),
-            (std::vector<std::vector<std::string>>{{"1"}}));
+            (std::vector<std::vector<std::string>>{{"2"}}));
 }
 
 TEST_F(PostgresMetadataStoreTest, ReopeningKeepsTheData) {
