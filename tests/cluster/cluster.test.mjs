@@ -1,7 +1,8 @@
 // Two volkrin instances behind nginx (round robin) sharing one PostgreSQL, one Redis and one
 // S3 bucket (s3rver), all private to this test: accounts, the cached track list, uploads
 // and deletes, and the rate limits are the same whichever instance answers; Redis stopped
-// and started again, and PostgreSQL restarted, are ridden out without restarting volkrin.
+// and started again, and PostgreSQL restarted, are ridden out without restarting volkrin;
+// and a slow database read on a third instance cannot put an outdated list in the cache.
 //
 // The requests that count against a per-address limit name their client address in
 // X-Forwarded-For (TRUST_PROXY covers the loopback, where both this test and nginx are),
@@ -30,6 +31,7 @@ import {
   postgresInstalled,
   PrivateRedis,
   redisCommand,
+  startHoldingProxy,
   startNginx,
   startPostgres,
   startS3rver,
@@ -436,6 +438,39 @@ describe('two instances behind nginx', { skip }, () => {
 
     for (let i = 1; i < sequence.length; i += 1) {
       assert.notEqual(sequence[i], sequence[i - 1], `requests ${i} and ${i + 1} both went to ${sequence[i]}: ${sequence.join(' ')}`);
+    }
+  });
+
+  it('keeps a list read before an upload on another instance out of the shared cache', async () => {
+    const admin = await createAdmin(a.baseUrl);
+    const marker = `Marker ${randomHex(6)}`;
+    await upload(a.baseUrl, admin.token, marker);
+    // A third instance C reads PostgreSQL through a proxy that can hold the database's
+    // answers back: its list is read from a snapshot taken before A's upload and reaches
+    // C after A has dropped the cached list, as with a slow read.
+    const proxy = await startHoldingProxy(Number(new URL(postgres.url).port));
+    const databaseUrl = new URL(postgres.url);
+    databaseUrl.port = String(proxy.port);
+    let c;
+    try {
+      c = await startServer({ env: { ...env, DATABASE_URL: databaseUrl.href } });
+      await c.waitForOutput('cache: Redis at');
+      const misses = await metric(c.baseUrl, 'volkrin_cache_misses_total');
+      proxy.hold(marker);
+      const slowList = listTracks(c.baseUrl);
+      slowList.catch(() => {}); // awaited below; its failure must not go unhandled before
+      await proxy.held();
+      const track = await upload(a.baseUrl, admin.token, 'While C reads');
+      proxy.release();
+      assert.ok(!ids(await slowList).includes(track._id), 'the read was not staged before the upload');
+      assert.equal(await metric(c.baseUrl, 'volkrin_cache_misses_total'), misses + 1);
+
+      for (const [name, base] of [['A', a.baseUrl], ['B', b.baseUrl], ['C', c.baseUrl]]) {
+        assert.ok(ids(await listTracks(base)).includes(track._id), `the list through ${name} lacks the upload`);
+      }
+    } finally {
+      await c?.stop();
+      await proxy.close();
     }
   });
 });

@@ -353,3 +353,74 @@ export async function startNginx(ports) {
     };
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// A database link that can be slowed down
+
+// A TCP proxy to 127.0.0.1:targetPort whose answers (target to client) can be held back,
+// to stage a slow read: hold(marker) lets answers through until one contains `marker`,
+// then keeps that one and every later one, on any connection, until release().
+export async function startHoldingProxy(targetPort) {
+  const sockets = new Set();
+  let hold = null; // {marker, triggered, held: [[socket, chunk]], notify}
+
+  const server = createServer((client) => {
+    const upstream = connect({ port: targetPort, host: '127.0.0.1' });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    }
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('data', (chunk) => upstream.write(chunk));
+    let tail = Buffer.alloc(0);
+    upstream.on('data', (chunk) => {
+      if (hold && !hold.triggered && Buffer.concat([tail, chunk]).includes(hold.marker)) {
+        hold.triggered = true;
+        hold.notify();
+      }
+      if (hold?.triggered) {
+        hold.held.push([client, chunk]);
+        return;
+      }
+      tail = chunk.subarray(Math.max(0, chunk.length - 256));
+      client.write(chunk);
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+
+  return {
+    port: server.address().port,
+    hold(marker) {
+      let notify;
+      const triggered = new Promise((resolve) => (notify = resolve));
+      hold = { marker: Buffer.from(marker), triggered: false, held: [], notify, whenTriggered: triggered };
+    },
+    // Resolves once an answer containing the marker is being held.
+    async held(timeoutMs = 5000) {
+      let timer;
+      const timeout = new Promise((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer containing the marker within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([hold.whenTriggered, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    release() {
+      const held = hold?.held ?? [];
+      hold = null;
+      for (const [client, chunk] of held) client.write(chunk);
+    },
+    async close() {
+      this.release();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
