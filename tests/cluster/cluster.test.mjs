@@ -121,7 +121,16 @@ describe('two instances behind nginx', { skip }, () => {
     execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', file]);
     audio = readFileSync(file);
 
-    [postgres, s3, redis] = await Promise.all([startPostgres(), startS3rver(), PrivateRedis.create()]);
+    // Each one kept as soon as it runs, so that after() stops it even if another failed.
+    const started = await Promise.allSettled([
+      startPostgres().then((service) => (postgres = service)),
+      startS3rver().then((service) => (s3 = service)),
+      PrivateRedis.create().then((service) => (redis = service)),
+    ]);
+    const failed = started.filter((result) => result.status === 'rejected');
+    if (failed.length > 0) {
+      throw new Error(`a private service did not start:\n${failed.map((result) => result.reason.stack).join('\n')}`);
+    }
     env = {
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,

@@ -5,7 +5,7 @@
 // nothing here sleeps for a fixed time.
 
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,10 +20,12 @@ const scriptsDir = path.join(repoRoot, 'scripts', 'services');
 // Services started through scripts/services that still run: stopped synchronously when
 // the test process exits, should a test fail before its own cleanup.
 const runningScripts = new Map();
-// Child processes started here, killed on exit for the same reason.
+// Child processes started here, killed on exit for the same reason. They are unref'd: one
+// left running by a failed test must not keep this process (and so the test run) alive.
 const liveChildren = new Set();
 process.on('exit', () => {
-  for (const child of liveChildren) child.kill('SIGKILL');
+  // SIGTERM: nginx's master then stops its workers too.
+  for (const child of liveChildren) child.kill('SIGTERM');
   for (const [dir, name] of runningScripts) {
     try {
       execFileSync(path.join(scriptsDir, name), ['stop', dir], { stdio: 'ignore' });
@@ -39,6 +41,14 @@ export function postgresInstalled() {
     encoding: 'utf8',
   });
   return found.stdout.trim().length > 0;
+}
+
+function readIfThere(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 export function which(command) {
@@ -193,6 +203,7 @@ export class PrivateRedis {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
     args.push('--dir', this.dir, '--daemonize', 'no', '--logfile', path.join(this.dir, 'redis.log'));
     const child = spawn('redis-server', args, { stdio: 'ignore' });
+    child.unref();
     liveChildren.add(child);
     let exited = false;
     child.exited = new Promise((resolve) =>
@@ -300,13 +311,11 @@ export async function startNginx(ports) {
     const port = await freePort();
     writeFileSync(confFile, nginxConfig(dir, port, ports));
     // -e: the error log of the time before the configuration is read.
-    const child = spawn('nginx', ['-p', dir, '-c', confFile, '-e', path.join(dir, 'startup.log')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn('nginx', ['-p', dir, '-c', confFile, '-e', path.join(dir, 'startup.log')], { stdio: 'ignore' });
+    child.unref();
     liveChildren.add(child);
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
+    const output = () =>
+      ['startup.log', 'error.log'].map((name) => readIfThere(path.join(dir, name))).join('');
     let exited = false;
     const closed = new Promise((resolve) =>
       child.once('close', () => {
@@ -319,7 +328,7 @@ export async function startNginx(ports) {
     try {
       await waitFor(
         async () => {
-          if (exited) throw new Error(`nginx exited at start: ${output}`);
+          if (exited) throw new Error(`nginx exited at start: ${output()}`);
           try {
             const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(1000) });
             await res.arrayBuffer();
@@ -339,7 +348,8 @@ export async function startNginx(ports) {
     }
     return {
       baseUrl,
-      output: () => output,
+      // Its error log.
+      output,
       // SIGQUIT (graceful) to its PID, SIGKILL after 5 s.
       async stop() {
         if (!exited) {
