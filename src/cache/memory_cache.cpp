@@ -1,6 +1,7 @@
 // In-process Cache adapter: a byte-bounded LRU map with per-entry expiry.
 #include "cache/memory_cache.hpp"
 
+#include <charconv>
 #include <iterator>
 #include <utility>
 
@@ -41,6 +42,27 @@ boost::asio::awaitable<void> MemoryCache::remove(std::string_view key) {
   co_return;
 }
 
+boost::asio::awaitable<std::optional<std::string>> MemoryCache::removal_stamp(
+    std::string_view /*key*/) {
+  std::uint64_t removals = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    removals = removals_;
+  }
+  co_return std::to_string(removals);
+}
+
+boost::asio::awaitable<void> MemoryCache::set_unless_removed(
+    std::string_view key, std::shared_ptr<const std::string> value, std::chrono::seconds ttl,
+    std::string stamp) {
+  if (value == nullptr || ttl <= std::chrono::seconds::zero()) co_return;
+  std::uint64_t since = 0;
+  const auto [end, error] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), since);
+  // A stamp this cache did not make cannot vouch for anything.
+  if (error != std::errc{} || end != stamp.data() + stamp.size()) co_return;
+  store(key, std::move(value), ttl, since);
+}
+
 std::shared_ptr<const std::string> MemoryCache::lookup(std::string_view key) {
   const auto at = now();
   const std::lock_guard lock(mutex_);
@@ -56,12 +78,18 @@ std::shared_ptr<const std::string> MemoryCache::lookup(std::string_view key) {
 }
 
 void MemoryCache::store(std::string_view key, std::shared_ptr<const std::string> value,
-                        std::chrono::seconds ttl) {
+                        std::chrono::seconds ttl,
+                        std::optional<std::uint64_t> unless_removed_since) {
   const auto at = now();
   const std::lock_guard lock(mutex_);
+  // A removal after the stamp wins: the key stays as that removal left it.
+  if (unless_removed_since && *unless_removed_since != removals_) return;
   // Whatever happens below, the previous value must not outlive a newer set().
   if (const auto found = index_.find(key); found != index_.end()) erase_locked(found->second);
-  if (value == nullptr || ttl <= std::chrono::seconds::zero()) return;
+  if (value == nullptr || ttl <= std::chrono::seconds::zero()) {
+    ++removals_;  // a removal by another name, as RedisCache makes it
+    return;
+  }
   const std::size_t cost = entry_cost(key, value->size());
   if (cost > max_bytes_) return;
   evict_until_fits_locked(cost);
@@ -72,6 +100,7 @@ void MemoryCache::store(std::string_view key, std::shared_ptr<const std::string>
 
 void MemoryCache::erase(std::string_view key) {
   const std::lock_guard lock(mutex_);
+  ++removals_;
   if (const auto found = index_.find(key); found != index_.end()) erase_locked(found->second);
 }
 

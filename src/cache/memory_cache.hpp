@@ -3,10 +3,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,6 +22,9 @@ namespace volkrin {
 // counts as a use). An entry that alone would cost more than max_bytes is not stored.
 // Expiry is checked on get: an expired entry reads as a miss and is dropped then.
 // A ttl <= 0 or a null value removes the key instead of storing anything.
+//
+// Removal stamps count every remove() of any key: a fill stamped before any removal is
+// dropped, which at worst costs one more miss, and needs no memory per key.
 //
 // Thread-safe. The operations never suspend: each coroutine runs to completion under one
 // mutex, which is held for a hash lookup and a list splice only.
@@ -36,6 +41,11 @@ class MemoryCache final : public Cache {
   boost::asio::awaitable<void> set(std::string_view key, std::shared_ptr<const std::string> value,
                                    std::chrono::seconds ttl) override;
   boost::asio::awaitable<void> remove(std::string_view key) override;
+  boost::asio::awaitable<std::optional<std::string>> removal_stamp(std::string_view key) override;
+  boost::asio::awaitable<void> set_unless_removed(std::string_view key,
+                                                  std::shared_ptr<const std::string> value,
+                                                  std::chrono::seconds ttl,
+                                                  std::string stamp) override;
 
   // What the entries currently cost, expired ones included until they are dropped.
   std::size_t size_bytes() const;
@@ -58,8 +68,9 @@ class MemoryCache final : public Cache {
   Clock::time_point now() const;
   // The operations themselves; the coroutines only wrap them.
   std::shared_ptr<const std::string> lookup(std::string_view key);
+  // Stores nothing when `unless_removed_since` is given and a removal came after it.
   void store(std::string_view key, std::shared_ptr<const std::string> value,
-             std::chrono::seconds ttl);
+             std::chrono::seconds ttl, std::optional<std::uint64_t> unless_removed_since = {});
   void erase(std::string_view key);
   // Both require mutex_ held.
   void erase_locked(Lru::iterator it);
@@ -73,6 +84,7 @@ class MemoryCache final : public Cache {
   // Keys view the strings inside lru_'s nodes, which never move.
   std::unordered_map<std::string_view, Lru::iterator> index_;
   std::size_t size_bytes_ = 0;
+  std::uint64_t removals_ = 0;  // removals so far, of any key: the removal stamp
 };
 
 }  // namespace volkrin

@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,19 @@ class Cache {
                                            std::shared_ptr<const std::string> value,
                                            std::chrono::seconds ttl) = 0;
   virtual boost::asio::awaitable<void> remove(std::string_view key) = 0;
+
+  // Filling a key from a slower source (the database) without undoing a removal: take a
+  // stamp before reading the source, then set_unless_removed() stores the value only when
+  // no remove(key) came in between, from this process or from any other sharing the cache
+  // (another instance's upload, say). Otherwise a value read before a removal could be
+  // stored after it, and be served until its TTL ends. removal_stamp() is nullopt when the
+  // backend cannot give one (it is down): then there is nothing to fill.
+  virtual boost::asio::awaitable<std::optional<std::string>> removal_stamp(
+      std::string_view key) = 0;
+  virtual boost::asio::awaitable<void> set_unless_removed(std::string_view key,
+                                                          std::shared_ptr<const std::string> value,
+                                                          std::chrono::seconds ttl,
+                                                          std::string stamp) = 0;
   // For the readiness check: throws when the backend does not answer (get, set and remove
   // never do). An in-process cache always answers.
   virtual boost::asio::awaitable<void> ping() { co_return; }

@@ -28,18 +28,15 @@ awaitable<TrackListBody> TrackService::list_all() {
     }
   }
   metrics().cache_misses.inc();
-  const std::uint64_t generation = list_generation_.load();
+  // Taken before the read: an invalidation after it, here or on another instance sharing
+  // the cache, keeps this list (which may predate it) out of the cache.
+  const std::optional<std::string> stamp = co_await cache_.removal_stamp(kListKey);
   auto entry = co_await offload([this] {
     const std::string json = tracks_json_array(store_.list_tracks({}), settings_.public_base_url);
     const std::string etag = "\"" + crypto::hex_encode(crypto::sha256(json).substr(0, 12)) + "\"";
     return std::make_shared<const std::string>(etag + "\n" + json);
   });
-  if (generation == list_generation_.load()) {
-    co_await cache_.set(kListKey, entry, kListTtl);
-    // An invalidation between the check and the set may have removed the key before the
-    // list landed; then this list is older than it and must go again.
-    if (generation != list_generation_.load()) co_await cache_.remove(kListKey);
-  }
+  if (stamp) co_await cache_.set_unless_removed(kListKey, entry, kListTtl, *stamp);
   const auto newline = entry->find('\n');
   co_return TrackListBody{std::move(entry), newline + 1};
 }
@@ -64,8 +61,8 @@ awaitable<TrackRecord> TrackService::find(std::string_view id) {
 std::string TrackService::signed_url(std::string_view key, std::string_view origin) const {
   std::string url = media_.presign_get(key, now_seconds() + kUrlLifetimeSeconds);
   if (!url.empty() && url.front() == '/') {
-    url.insert(0, settings_.public_base_url.empty() ? std::string(origin)
-                                                    : settings_.public_base_url);
+    url.insert(0,
+               settings_.public_base_url.empty() ? std::string(origin) : settings_.public_base_url);
   }
   return url;
 }
@@ -80,7 +77,6 @@ awaitable<void> TrackService::uploaded() {
 }
 
 awaitable<void> TrackService::invalidate_list() {
-  list_generation_.fetch_add(1);
   co_await cache_.remove(kListKey);
 }
 

@@ -1,8 +1,9 @@
 // The rules of tracks: the cached list, pages and search, lookups, signed URLs, delete.
 #pragma once
 
-#include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,7 +36,9 @@ class TrackService {
   TrackService(MetadataStore& store, MediaStore& media, Cache& cache, TrackSettings settings);
 
   // Every track, newest first, from the cache when it holds the list (counted as a hit or
-  // a miss); a miss reads the database off the I/O thread and fills the cache.
+  // a miss); a miss reads the database off the I/O thread and fills the cache, unless the
+  // list was invalidated meanwhile (on any instance), so that a slow read cannot bring
+  // back a deleted track or hide a new one.
   boost::asio::awaitable<TrackListBody> list_all();
   // A page or a search, straight from the database: JSON array bytes.
   boost::asio::awaitable<std::string> list_page(TrackQuery query);
@@ -64,9 +67,6 @@ class TrackService {
   MediaStore& media_;
   Cache& cache_;
   TrackSettings settings_;
-  // Bumped by every invalidation: a list built from a read that started before the bump
-  // is not put in the cache, so a slow reader cannot bring back a deleted track.
-  std::atomic<std::uint64_t> list_generation_{0};
 };
 
 }  // namespace volkrin

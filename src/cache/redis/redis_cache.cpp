@@ -1,6 +1,8 @@
 // Cache adapter on Redis; see redis_cache.hpp.
 #include "cache/redis/redis_cache.hpp"
 
+#include "support/crypto.hpp"
+
 namespace volkrin {
 
 using boost::asio::awaitable;
@@ -9,6 +11,28 @@ using redis::RespValue;
 namespace {
 
 constexpr std::chrono::milliseconds kMaxTtl = std::chrono::hours(24 * 365 * 10);
+constexpr std::chrono::milliseconds kStampLifetime = std::chrono::hours(24);
+
+// KEYS[1] the key, KEYS[2] its removal stamp; ARGV[1] a fresh token, ARGV[2] the stamp's
+// lifetime in ms. Returns DEL's count.
+constexpr std::string_view kRemoveScript = R"lua(
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return redis.call('DEL', KEYS[1])
+)lua";
+
+// KEYS[1] the key, KEYS[2] its removal stamp; ARGV[1] the value, ARGV[2] the stamp taken
+// before the value was read ("" for none), ARGV[3] the TTL in ms. Returns 1 when stored.
+constexpr std::string_view kSetUnlessRemovedScript = R"lua(
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 1
+)lua";
+
+std::chrono::milliseconds capped_ttl(std::chrono::seconds ttl) {
+  return ttl >= std::chrono::duration_cast<std::chrono::seconds>(kMaxTtl)
+             ? kMaxTtl
+             : std::chrono::duration_cast<std::chrono::milliseconds>(ttl);
+}
 
 std::string unexpected(const RespValue& reply) {
   if (reply.is_error()) return reply.text;
@@ -21,6 +45,13 @@ RedisCache::RedisCache(std::shared_ptr<redis::RedisClient> client) : client_(std
 
 std::string RedisCache::full_key(std::string_view key) const {
   std::string full = client_->settings().key_prefix;
+  full += key;
+  return full;
+}
+
+std::string RedisCache::stamp_key(std::string_view key) const {
+  std::string full = client_->settings().key_prefix;
+  full += "removed:";
   full += key;
   return full;
 }
@@ -52,11 +83,8 @@ awaitable<void> RedisCache::set(std::string_view key, std::shared_ptr<const std:
     co_await remove(key);
     co_return;
   }
-  const auto ms = ttl >= std::chrono::duration_cast<std::chrono::seconds>(kMaxTtl)
-                      ? kMaxTtl
-                      : std::chrono::duration_cast<std::chrono::milliseconds>(ttl);
-  std::string command =
-      redis::encode_command({"SET", full_key(key), *value, "PX", std::to_string(ms.count())});
+  std::string command = redis::encode_command(
+      {"SET", full_key(key), *value, "PX", std::to_string(capped_ttl(ttl).count())});
   std::string error;
   try {
     const RespValue reply = co_await client_->execute(std::move(command));
@@ -72,7 +100,10 @@ awaitable<void> RedisCache::set(std::string_view key, std::shared_ptr<const std:
 }
 
 awaitable<void> RedisCache::remove(std::string_view key) {
-  std::string command = redis::encode_command({"DEL", full_key(key)});
+  const std::string token = crypto::hex_encode(crypto::random_bytes(12));
+  std::string command =
+      redis::encode_command({"EVAL", kRemoveScript, "2", full_key(key), stamp_key(key), token,
+                             std::to_string(kStampLifetime.count())});
   std::string error;
   try {
     const RespValue reply = co_await client_->execute(std::move(command));
@@ -85,6 +116,44 @@ awaitable<void> RedisCache::remove(std::string_view key) {
     error = e.what();
   }
   client_->record_failure("DEL", error);
+}
+
+awaitable<std::optional<std::string>> RedisCache::removal_stamp(std::string_view key) {
+  std::string command = redis::encode_command({"GET", stamp_key(key)});
+  std::string error;
+  try {
+    RespValue reply = co_await client_->execute(std::move(command));
+    if (reply.type == RespValue::Type::bulk_string || reply.is_null()) {
+      client_->record_success();
+      co_return reply.is_null() ? std::string() : std::move(reply.text);
+    }
+    error = unexpected(reply);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  client_->record_failure("GET", error);
+  co_return std::nullopt;
+}
+
+awaitable<void> RedisCache::set_unless_removed(std::string_view key,
+                                               std::shared_ptr<const std::string> value,
+                                               std::chrono::seconds ttl, std::string stamp) {
+  if (value == nullptr || ttl <= std::chrono::seconds::zero()) co_return;
+  std::string command =
+      redis::encode_command({"EVAL", kSetUnlessRemovedScript, "2", full_key(key), stamp_key(key),
+                             *value, stamp, std::to_string(capped_ttl(ttl).count())});
+  std::string error;
+  try {
+    const RespValue reply = co_await client_->execute(std::move(command));
+    if (reply.type == RespValue::Type::integer) {
+      client_->record_success();
+      co_return;
+    }
+    error = unexpected(reply);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  client_->record_failure("SET", error);
 }
 
 awaitable<void> RedisCache::ping() {

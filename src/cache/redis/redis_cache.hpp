@@ -1,4 +1,5 @@
-// Cache adapter on Redis: GET, SET key value PX ttl, DEL, shared by every instance.
+// Cache adapter on Redis: GET, SET key value PX ttl, DEL and removal stamps, shared by every
+// instance.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,12 @@ namespace volkrin {
 // track list's invalidation after an upload or a delete) is seen by all instances at once
 // and no pub/sub invalidation channel is needed.
 //
+// Removal stamps live in Redis too, so that they hold across instances: remove() writes a
+// fresh random token under "<prefix>removed:<key>" (kept for a day, far longer than any
+// read it guards) in the same script that deletes the key; removal_stamp() reads it, and
+// set_unless_removed() is one script that stores the value only while the token is still
+// the one the stamp read.
+//
 // Redis down or slow never fails a request: each call gives up after the client's command
 // timeout (at once while the client backs off between reconnects); get then reads as a
 // miss, set and remove are dropped. Each such failure is counted and logged through
@@ -31,10 +38,16 @@ class RedisCache final : public Cache {
   boost::asio::awaitable<void> set(std::string_view key, std::shared_ptr<const std::string> value,
                                    std::chrono::seconds ttl) override;
   boost::asio::awaitable<void> remove(std::string_view key) override;
+  boost::asio::awaitable<std::optional<std::string>> removal_stamp(std::string_view key) override;
+  boost::asio::awaitable<void> set_unless_removed(std::string_view key,
+                                                  std::shared_ptr<const std::string> value,
+                                                  std::chrono::seconds ttl,
+                                                  std::string stamp) override;
   boost::asio::awaitable<void> ping() override;
 
  private:
   std::string full_key(std::string_view key) const;
+  std::string stamp_key(std::string_view key) const;
 
   std::shared_ptr<redis::RedisClient> client_;
 };

@@ -86,6 +86,15 @@ class CacheConformance : public ::testing::Test {
     volkrin::test::run_sync(cache_->set(key, volkrin::test::bytes(std::move(value)), ttl));
   }
   void remove(std::string_view key) { volkrin::test::run_sync(cache_->remove(key)); }
+  std::string stamp(std::string_view key) {
+    const auto stamp = volkrin::test::run_sync(cache_->removal_stamp(key));
+    EXPECT_TRUE(stamp.has_value()) << "no removal stamp for " << key;
+    return stamp.value_or("");
+  }
+  void fill(std::string_view key, std::string value, std::string stamp) {
+    volkrin::test::run_sync(cache_->set_unless_removed(key, volkrin::test::bytes(std::move(value)),
+                                                       std::chrono::seconds(60), std::move(stamp)));
+  }
 
  private:
   Backend backend_;
@@ -169,6 +178,41 @@ TYPED_TEST_P(CacheConformance, OverwriteStartsANewTtl) {
   EXPECT_EQ(this->get("k"), "new");
 }
 
+TYPED_TEST_P(CacheConformance, FillStoresWhenNothingWasRemovedSinceItsStamp) {
+  const std::string stamp = this->stamp("list");
+  this->fill("list", "read after the stamp", stamp);
+  EXPECT_EQ(this->get("list"), "read after the stamp");
+  // A fill replaces an older value like a set.
+  this->fill("list", "read again", this->stamp("list"));
+  EXPECT_EQ(this->get("list"), "read again");
+}
+
+TYPED_TEST_P(CacheConformance, RemovalAfterTheStampKeepsTheFillOut) {
+  const std::string stamp = this->stamp("list");
+  this->remove("list");  // an invalidation while the value was being read
+  this->fill("list", "read before the removal", stamp);
+  EXPECT_EQ(this->get("list"), "<miss>");
+  // A stamp taken after the removal lets the next fill in.
+  this->fill("list", "read after the removal", this->stamp("list"));
+  EXPECT_EQ(this->get("list"), "read after the removal");
+}
+
+TYPED_TEST_P(CacheConformance, LateFillDoesNotReplaceANewerValue) {
+  const std::string stamp = this->stamp("list");
+  this->remove("list");
+  this->set("list", "filled after the removal");
+  this->fill("list", "read before the removal", stamp);
+  EXPECT_EQ(this->get("list"), "filled after the removal");
+}
+
+TYPED_TEST_P(CacheConformance, StampSurvivesASet) {
+  // Only removals count: a value stored since the stamp does not stop a fill.
+  const std::string stamp = this->stamp("list");
+  this->set("list", "stored meanwhile");
+  this->fill("list", "filled", stamp);
+  EXPECT_EQ(this->get("list"), "filled");
+}
+
 TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
   constexpr int kThreads = 4;
   constexpr int kRounds = 250;
@@ -207,4 +251,6 @@ REGISTER_TYPED_TEST_SUITE_P(CacheConformance, UnknownKeyMisses, SetValueIsReturn
                             SetOverwritesThePreviousValue, RemovedKeyMisses,
                             RemovingAnUnknownKeyIsHarmless, KeysAreComparedExactly,
                             ValuesAreBinarySafe, EmptyValueIsAHitNotAMiss, EntryExpiresAfterItsTtl,
-                            OverwriteStartsANewTtl, ConcurrentSetAndGetFromFourThreads);
+                            OverwriteStartsANewTtl, FillStoresWhenNothingWasRemovedSinceItsStamp,
+                            RemovalAfterTheStampKeepsTheFillOut, LateFillDoesNotReplaceANewerValue,
+                            StampSurvivesASet, ConcurrentSetAndGetFromFourThreads);

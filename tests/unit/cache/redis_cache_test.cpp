@@ -240,6 +240,28 @@ TEST(RedisCache, EveryInstanceSeesAnInvalidationAtOnce) {
   EXPECT_EQ(run_sync(first.get("tracks:all")), nullptr);
 }
 
+TEST(RedisCache, AFillLosesToARemovalByAnotherInstance) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  const RedisSettings shared = test::redis_settings(url);
+  test::RedisHarness first_process(shared);
+  test::RedisHarness second_process(shared);
+  RedisCache first(first_process.client);
+  RedisCache second(second_process.client);
+  // The first reads the database while the second invalidates (after an upload there).
+  const auto stamp = run_sync(first.removal_stamp("tracks:all"));
+  ASSERT_TRUE(stamp.has_value());
+  run_sync(second.remove("tracks:all"));
+  run_sync(first.set_unless_removed("tracks:all", bytes("\"old\"\n[]"), 300s, *stamp));
+  EXPECT_EQ(run_sync(second.get("tracks:all")), nullptr);
+  EXPECT_EQ(run_sync(first.get("tracks:all")), nullptr);
+
+  const auto fresh = run_sync(second.removal_stamp("tracks:all"));
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_NE(*fresh, *stamp);
+  run_sync(second.set_unless_removed("tracks:all", bytes("\"new\"\n[1]"), 300s, *fresh));
+  EXPECT_EQ(text_of(run_sync(first.get("tracks:all"))), "\"new\"\n[1]");
+}
+
 TEST(RedisCache, LargeValuesRoundTrip) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   VOLKRIN_REDIS_ENV(ca, "VOLKRIN_TEST_REDIS_CA");
@@ -295,6 +317,9 @@ TEST(RedisCache, RedisDownReadsAsMissesQuicklyAndCountsEachFailure) {
   }
   EXPECT_LT(seconds_since(started), 1.0) << "calls must fail fast while Redis is down";
   EXPECT_EQ(test::cache_backend_errors(), errors + 61);
+  EXPECT_EQ(run_sync(cache.removal_stamp("k")), std::nullopt) << "no stamp, so no fill";
+  run_sync(cache.set_unless_removed("k", bytes("v"), 60s, ""));
+  EXPECT_EQ(test::cache_backend_errors(), errors + 63);
   EXPECT_NE(ping_error(cache).find("refused"), std::string::npos) << ping_error(cache);
 }
 

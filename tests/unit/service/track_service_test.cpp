@@ -81,7 +81,8 @@ class HookedStore final : public MetadataStore {
   MetadataStore& inner_;
 };
 
-// Forwards to a real cache; set first runs a hook, once, when one is set.
+// Forwards to a real cache; set and set_unless_removed first run a hook, once, when one is
+// set.
 class HookedCache final : public Cache {
  public:
   explicit HookedCache(Cache& inner) : inner_(inner) {}
@@ -98,6 +99,16 @@ class HookedCache final : public Cache {
   }
   boost::asio::awaitable<void> remove(std::string_view key) override {
     co_await inner_.remove(key);
+  }
+  boost::asio::awaitable<std::optional<std::string>> removal_stamp(std::string_view key) override {
+    co_return co_await inner_.removal_stamp(key);
+  }
+  boost::asio::awaitable<void> set_unless_removed(std::string_view key,
+                                                  std::shared_ptr<const std::string> value,
+                                                  std::chrono::seconds ttl,
+                                                  std::string stamp) override {
+    if (auto hook = std::exchange(before_next_set, nullptr)) hook();
+    co_await inner_.set_unless_removed(key, std::move(value), ttl, std::move(stamp));
   }
 
  private:
@@ -297,10 +308,24 @@ TEST_F(TrackServiceTest, ListReadBeforeAnInvalidationIsNotCached) {
   EXPECT_EQ(cache_.entry_count(), 1u);
 }
 
+TEST_F(TrackServiceTest, ListReadBeforeAnotherInstancesInvalidationIsNotCached) {
+  add_track(1, 1000, "One");
+  // Another instance sharing the cache invalidates the list while this one reads it, as
+  // after an upload there during a slow read here.
+  const auto other_instance = make_service("");
+  store_->before_next_list = [&other_instance] {
+    run_coroutine(other_instance->invalidate_list());
+  };
+  run_coroutine(service_->list_all());
+  EXPECT_EQ(cache_.entry_count(), 0u) << "a list older than the invalidation must not be kept";
+  run_coroutine(service_->list_all());
+  EXPECT_EQ(cache_.entry_count(), 1u);
+}
+
 TEST_F(TrackServiceTest, InvalidationLandingWhileTheListIsStoredStillDropsIt) {
   add_track(1, 1000, "One");
-  // The invalidation runs between the generation check and the cache write, as another
-  // I/O thread finishing a delete can: its remove comes before the list is stored.
+  // The invalidation runs just before the cache write, as another I/O thread finishing a
+  // delete can: its remove comes before the list is stored.
   hooked_cache_.before_next_set = [this] { run_coroutine(service_->invalidate_list()); };
   run_coroutine(service_->list_all());
   EXPECT_EQ(cache_.entry_count(), 0u) << "a list older than the invalidation must not be kept";
