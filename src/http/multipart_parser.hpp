@@ -81,7 +81,8 @@ class MultipartParser {
     // Set for part_begin, part_data and part_end. Points into the parser and describes the
     // current part until the next part's headers are read (the next part_begin).
     const MultipartPartHeader* header = nullptr;
-    // part_data only, never empty; valid until the next call to next() or feed().
+    // part_data only, never empty; valid until the next feed(), or until the next() after
+    // this part's part_end, whichever comes first.
     std::string_view data;
   };
 

@@ -33,7 +33,7 @@ class Request {
   std::string query;           // raw query string without '?'
   std::string route_template;  // e.g. "/api/auth/users/:id"; "" until routed
   std::string request_id;
-  std::string client_address;  // the peer, or the client behind a trusted proxy
+  std::string client_address;   // the peer, or the client behind a trusted proxy
   std::string scheme = "http";  // "https" over TLS or behind a proxy that says so
   std::vector<std::pair<std::string, std::string>> params;  // from the route template
   std::optional<Caller> caller;
@@ -51,6 +51,9 @@ class Request {
   virtual boost::asio::awaitable<std::string> read_body(std::size_t limit) = 0;
   // Reads the next piece of the body into `buffer`; 0 means the body has ended.
   virtual boost::asio::awaitable<std::size_t> read_body_some(std::span<char> buffer) = 0;
+  // Whether more body bytes have arrived that read_body_some() can return without waiting
+  // (false when unknown): a reader may gather them before acting on what it has.
+  virtual bool body_bytes_waiting() const { return false; }
 };
 
 }  // namespace volkrin::http

@@ -106,6 +106,14 @@ class BeastRequest final : public Request {
     co_return body;
   }
 
+  bool body_bytes_waiting() const override {
+    if (body_done()) return false;
+    if (buffer_.size() > 0) return true;
+    beast::error_code ec;
+    const std::size_t in_socket = transport(stream_).socket().available(ec);
+    return !ec && in_socket > 0;
+  }
+
   asio::awaitable<std::size_t> read_body_some(std::span<char> out) override {
     if (body_done() || out.empty()) co_return 0;
     if (!body_parser_) {

@@ -225,6 +225,52 @@ TEST(MultipartParser, EverySingleSplitPointYieldsTheSameParts) {
   }
 }
 
+// A part_data view stays valid across next() until the next feed() or the part's end: a
+// consumer may read it only then (as the upload does, writing while it reads more).
+std::vector<Part> parse_reading_data_late(const std::vector<std::string_view>& pieces) {
+  MultipartParser parser{std::string(kBoundary)};
+  std::vector<Part> parts;
+  std::string_view pending;  // part_data is never empty, so empty means none
+  std::size_t next_piece = 0;
+  for (;;) {
+    const MultipartParser::Event ev = parser.next();
+    if (!pending.empty() && (ev.kind != Kind::need_more || next_piece < pieces.size())) {
+      parts.back().data += pending;  // just before the next feed or the next event
+      pending = {};
+    }
+    switch (ev.kind) {
+      case Kind::need_more:
+        if (next_piece < pieces.size()) {
+          parser.feed(pieces[next_piece++]);
+        } else {
+          parser.finish();
+        }
+        break;
+      case Kind::part_begin:
+        parts.push_back(Part{ev.header->name, ev.header->filename, ev.header->content_type, ""});
+        break;
+      case Kind::part_data:
+        EXPECT_TRUE(pending.empty());
+        pending = ev.data;
+        break;
+      case Kind::part_end:
+        break;
+      case Kind::done:
+        return parts;
+    }
+  }
+}
+
+TEST(MultipartParser, DataViewsOutliveNeedMoreUntilTheNextFeed) {
+  auto parts = sample_parts();
+  std::string body = make_body(parts);
+  for (std::size_t cut = 0; cut <= body.size(); ++cut) {
+    std::string_view v(body);
+    ASSERT_EQ(parse_reading_data_late({v.substr(0, cut), v.substr(cut)}), expected_of(parts))
+        << "split at " << cut;
+  }
+}
+
 TEST(MultipartParser, OneByteAtATimeYieldsTheSameParts) {
   auto parts = sample_parts();
   std::string body = make_body(parts);
