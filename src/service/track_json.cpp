@@ -1,7 +1,6 @@
 // Track → JSON.
 #include "service/track_json.hpp"
 
-#include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "support/time_format.hpp"
@@ -41,10 +40,19 @@ boost::json::object track_json(const TrackRecord& t, std::string_view base_url) 
 }
 
 std::string tracks_json_array(const std::vector<TrackRecord>& tracks, std::string_view base_url) {
-  boost::json::array list;
-  list.reserve(tracks.size());
-  for (const auto& t : tracks) list.emplace_back(track_json(t, base_url));
-  return boost::json::serialize(list);
+  std::string out;
+  append_tracks_json_array(out, tracks, base_url);
+  return out;
+}
+
+void append_tracks_json_array(std::string& out, const std::vector<TrackRecord>& tracks,
+                              std::string_view base_url) {
+  out += '[';
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    if (i > 0) out += ',';
+    out += boost::json::serialize(track_json(tracks[i], base_url));
+  }
+  out += ']';
 }
 
 }  // namespace volkrin

@@ -32,9 +32,16 @@ awaitable<TrackListBody> TrackService::list_all() {
   // the cache, keeps this list (which may predate it) out of the cache.
   const std::optional<std::string> stamp = co_await cache_.removal_stamp(kListKey);
   auto entry = co_await offload([this] {
-    const std::string json = tracks_json_array(store_.list_tracks({}), settings_.public_base_url);
+    // "<etag>\n<json>" written in place: the JSON goes after room for the ETag, whose length
+    // is fixed, so a large list is never copied.
+    constexpr std::size_t kEtagSize = 2 + 24;  // quotes around 12 bytes in hex
+    std::string bytes(kEtagSize, ' ');
+    bytes += '\n';
+    append_tracks_json_array(bytes, store_.list_tracks({}), settings_.public_base_url);
+    const std::string_view json = std::string_view(bytes).substr(kEtagSize + 1);
     const std::string etag = "\"" + crypto::hex_encode(crypto::sha256(json).substr(0, 12)) + "\"";
-    return std::make_shared<const std::string>(etag + "\n" + json);
+    bytes.replace(0, kEtagSize, etag);
+    return std::make_shared<const std::string>(std::move(bytes));
   });
   if (stamp) co_await cache_.set_unless_removed(kListKey, entry, kListTtl, *stamp);
   const auto newline = entry->find('\n');
