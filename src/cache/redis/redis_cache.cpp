@@ -1,6 +1,8 @@
 // Cache adapter on Redis; see redis_cache.hpp.
 #include "cache/redis/redis_cache.hpp"
 
+#include <algorithm>
+
 #include "support/crypto.hpp"
 
 namespace volkrin {
@@ -57,6 +59,7 @@ std::string RedisCache::stamp_key(std::string_view key) const {
 }
 
 awaitable<std::shared_ptr<const std::string>> RedisCache::get(std::string_view key) {
+  co_await deliver_pending_removals();
   std::string command = redis::encode_command({"GET", full_key(key)});
   std::string error;
   try {
@@ -83,6 +86,7 @@ awaitable<void> RedisCache::set(std::string_view key, std::shared_ptr<const std:
     co_await remove(key);
     co_return;
   }
+  co_await deliver_pending_removals();
   std::string command = redis::encode_command(
       {"SET", full_key(key), *value, "PX", std::to_string(capped_ttl(ttl).count())});
   std::string error;
@@ -100,6 +104,19 @@ awaitable<void> RedisCache::set(std::string_view key, std::shared_ptr<const std:
 }
 
 awaitable<void> RedisCache::remove(std::string_view key) {
+  co_await deliver_pending_removals();
+  // co_await kept out of conditions: GCC 12 miscompiles it inside `&&` (a crash here).
+  const bool taken = co_await try_remove(key, /*record=*/true);
+  if (taken) co_return;
+  const std::lock_guard lock(pending_mutex_);
+  if (std::find(pending_removals_.begin(), pending_removals_.end(), key) ==
+      pending_removals_.end()) {
+    pending_removals_.emplace_back(key);
+  }
+  has_pending_removals_.store(true, std::memory_order_release);
+}
+
+awaitable<bool> RedisCache::try_remove(std::string_view key, bool record) {
   const std::string token = crypto::hex_encode(crypto::random_bytes(12));
   std::string command =
       redis::encode_command({"EVAL", kRemoveScript, "2", full_key(key), stamp_key(key), token,
@@ -109,16 +126,44 @@ awaitable<void> RedisCache::remove(std::string_view key) {
     const RespValue reply = co_await client_->execute(std::move(command));
     if (reply.type == RespValue::Type::integer) {
       client_->record_success();
-      co_return;
+      co_return true;
     }
     error = unexpected(reply);
   } catch (const std::exception& e) {
     error = e.what();
   }
-  client_->record_failure("DEL", error);
+  if (record) client_->record_failure("DEL", error);
+  co_return false;
+}
+
+awaitable<void> RedisCache::deliver_pending_removals() {
+  if (!has_pending_removals_.load(std::memory_order_acquire)) co_return;
+  std::vector<std::string> keys;
+  {
+    const std::lock_guard lock(pending_mutex_);
+    keys.swap(pending_removals_);
+    has_pending_removals_.store(false, std::memory_order_release);
+  }
+  // While Redis is still away these fail at once; they were counted when they first failed.
+  std::size_t delivered = 0;
+  while (delivered < keys.size()) {
+    const bool taken = co_await try_remove(keys[delivered], /*record=*/false);
+    if (!taken) break;
+    ++delivered;
+  }
+  if (delivered == keys.size()) co_return;
+  const std::lock_guard lock(pending_mutex_);
+  for (std::size_t i = delivered; i < keys.size(); ++i) {
+    if (std::find(pending_removals_.begin(), pending_removals_.end(), keys[i]) ==
+        pending_removals_.end()) {
+      pending_removals_.push_back(std::move(keys[i]));
+    }
+  }
+  has_pending_removals_.store(true, std::memory_order_release);
 }
 
 awaitable<std::optional<std::string>> RedisCache::removal_stamp(std::string_view key) {
+  co_await deliver_pending_removals();
   std::string command = redis::encode_command({"GET", stamp_key(key)});
   std::string error;
   try {
@@ -139,6 +184,7 @@ awaitable<void> RedisCache::set_unless_removed(std::string_view key,
                                                std::shared_ptr<const std::string> value,
                                                std::chrono::seconds ttl, std::string stamp) {
   if (value == nullptr || ttl <= std::chrono::seconds::zero()) co_return;
+  co_await deliver_pending_removals();
   std::string command =
       redis::encode_command({"EVAL", kSetUnlessRemovedScript, "2", full_key(key), stamp_key(key),
                              *value, stamp, std::to_string(capped_ttl(ttl).count())});

@@ -2,7 +2,11 @@
 // instance.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "cache/redis/redis_client.hpp"
 #include "ports/cache.hpp"
@@ -25,8 +29,8 @@ namespace volkrin {
 //
 // Redis down or slow never fails a request: each call gives up after the client's command
 // timeout (at once while the client backs off between reconnects); get then reads as a
-// miss, set and remove are dropped. Each such failure is counted and logged through
-// RedisClient::record_failure (a warning at most every 30 s). The client reconnects by
+// miss, set is dropped, and remove is kept to be retried. Each such failure is counted and logged
+// through RedisClient::record_failure (a warning at most every 30 s). The client reconnects by
 // itself, so the cache comes back without a restart. ping() is the one call that throws,
 // for the readiness check.
 class RedisCache final : public Cache {
@@ -48,8 +52,18 @@ class RedisCache final : public Cache {
  private:
   std::string full_key(std::string_view key) const;
   std::string stamp_key(std::string_view key) const;
+  // One removal; false when Redis did not take it (recorded as a failure when `record`).
+  boost::asio::awaitable<bool> try_remove(std::string_view key, bool record);
+  // Retries the removals that failed, before this call goes on.
+  boost::asio::awaitable<void> deliver_pending_removals();
 
   std::shared_ptr<redis::RedisClient> client_;
+  // Keys whose removal Redis did not take (it was down or slow for this instance only,
+  // perhaps): other instances may still be serving them, so the removal is retried before
+  // each later call until Redis takes it, instead of being lost.
+  std::mutex pending_mutex_;
+  std::vector<std::string> pending_removals_;
+  std::atomic<bool> has_pending_removals_{false};
 };
 
 }  // namespace volkrin

@@ -452,5 +452,31 @@ TEST(RedisCache, ResumesByItselfWhenRedisComesBack) {
   EXPECT_EQ(log.count("answers again"), 1u);
 }
 
+TEST(RedisCache, ARemovalRedisMissedIsDeliveredWhenItAnswersAgain) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  PrivateRedis server;
+  ASSERT_TRUE(server.start());
+  const RedisSettings settings =
+      test::redis_settings("redis://127.0.0.1:" + std::to_string(server.port()));
+  test::RedisHarness first_process(settings);
+  test::RedisHarness second_process(settings);
+  RedisCache first(first_process.client);
+  RedisCache second(second_process.client);
+  ASSERT_TRUE(cache_works_within(first, 5s)) << "the private redis-server did not start";
+  ASSERT_TRUE(cache_works_within(second, 5s));
+
+  server.kill();
+  run_sync(first.remove("tracks:all"));  // an upload's invalidation, which Redis never gets
+  ASSERT_TRUE(server.start());
+  ASSERT_TRUE(cache_works_within(second, 5s));
+  // Meanwhile another instance holds the list that invalidation was meant for.
+  run_sync(second.set("tracks:all", bytes("\"stale\"\n[]"), 300s));
+  ASSERT_NE(run_sync(second.get("tracks:all")), nullptr);
+
+  // The first instance's next calls deliver the removal before anything else.
+  ASSERT_TRUE(cache_works_within(first, 5s));
+  EXPECT_EQ(run_sync(second.get("tracks:all")), nullptr);
+}
+
 }  // namespace
 }  // namespace volkrin
