@@ -58,26 +58,32 @@ std::string RedisCache::stamp_key(std::string_view key) const {
   return full;
 }
 
-awaitable<std::shared_ptr<const std::string>> RedisCache::get(std::string_view key) {
-  co_await deliver_pending_removals();
-  std::string command = redis::encode_command({"GET", full_key(key)});
+awaitable<std::optional<RespValue>> RedisCache::call(std::string command, RespValue::Type accepted,
+                                                     bool or_null, std::string_view what,
+                                                     bool record) {
   std::string error;
   try {
     RespValue reply = co_await client_->execute(std::move(command));
-    if (reply.type == RespValue::Type::bulk_string) {
+    if (reply.type == accepted || (or_null && reply.is_null())) {
       client_->record_success();
-      co_return std::make_shared<const std::string>(std::move(reply.text));
-    }
-    if (reply.is_null()) {
-      client_->record_success();
-      co_return nullptr;
+      co_return reply;
     }
     error = unexpected(reply);
   } catch (const std::exception& e) {
     error = e.what();
   }
-  client_->record_failure("GET", error);
-  co_return nullptr;
+  if (record) client_->record_failure(what, error);
+  co_return std::nullopt;
+}
+
+awaitable<std::shared_ptr<const std::string>> RedisCache::get(std::string_view key) {
+  co_await deliver_pending_removals();
+  // Each command is built before the co_await: GCC 12 cannot keep a braced list inside one.
+  std::string command = redis::encode_command({"GET", full_key(key)});
+  auto reply =
+      co_await call(std::move(command), RespValue::Type::bulk_string, /*or_null=*/true, "GET");
+  if (!reply || reply->is_null()) co_return nullptr;
+  co_return std::make_shared<const std::string>(std::move(reply->text));
 }
 
 awaitable<void> RedisCache::set(std::string_view key, std::shared_ptr<const std::string> value,
@@ -89,18 +95,7 @@ awaitable<void> RedisCache::set(std::string_view key, std::shared_ptr<const std:
   co_await deliver_pending_removals();
   std::string command = redis::encode_command(
       {"SET", full_key(key), *value, "PX", std::to_string(capped_ttl(ttl).count())});
-  std::string error;
-  try {
-    const RespValue reply = co_await client_->execute(std::move(command));
-    if (reply.type == RespValue::Type::simple_string) {
-      client_->record_success();
-      co_return;
-    }
-    error = unexpected(reply);
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
-  client_->record_failure("SET", error);
+  co_await call(std::move(command), RespValue::Type::simple_string, /*or_null=*/false, "SET");
 }
 
 awaitable<void> RedisCache::remove(std::string_view key) {
@@ -121,19 +116,9 @@ awaitable<bool> RedisCache::try_remove(std::string_view key, bool record) {
   std::string command =
       redis::encode_command({"EVAL", kRemoveScript, "2", full_key(key), stamp_key(key), token,
                              std::to_string(kStampLifetime.count())});
-  std::string error;
-  try {
-    const RespValue reply = co_await client_->execute(std::move(command));
-    if (reply.type == RespValue::Type::integer) {
-      client_->record_success();
-      co_return true;
-    }
-    error = unexpected(reply);
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
-  if (record) client_->record_failure("DEL", error);
-  co_return false;
+  const auto reply =
+      co_await call(std::move(command), RespValue::Type::integer, /*or_null=*/false, "DEL", record);
+  co_return reply.has_value();
 }
 
 awaitable<void> RedisCache::deliver_pending_removals() {
@@ -165,19 +150,10 @@ awaitable<void> RedisCache::deliver_pending_removals() {
 awaitable<std::optional<std::string>> RedisCache::removal_stamp(std::string_view key) {
   co_await deliver_pending_removals();
   std::string command = redis::encode_command({"GET", stamp_key(key)});
-  std::string error;
-  try {
-    RespValue reply = co_await client_->execute(std::move(command));
-    if (reply.type == RespValue::Type::bulk_string || reply.is_null()) {
-      client_->record_success();
-      co_return reply.is_null() ? std::string() : std::move(reply.text);
-    }
-    error = unexpected(reply);
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
-  client_->record_failure("GET", error);
-  co_return std::nullopt;
+  auto reply =
+      co_await call(std::move(command), RespValue::Type::bulk_string, /*or_null=*/true, "GET");
+  if (!reply) co_return std::nullopt;
+  co_return reply->is_null() ? std::string() : std::move(reply->text);
 }
 
 awaitable<void> RedisCache::set_unless_removed(std::string_view key,
@@ -188,18 +164,7 @@ awaitable<void> RedisCache::set_unless_removed(std::string_view key,
   std::string command =
       redis::encode_command({"EVAL", kSetUnlessRemovedScript, "2", full_key(key), stamp_key(key),
                              *value, stamp, std::to_string(capped_ttl(ttl).count())});
-  std::string error;
-  try {
-    const RespValue reply = co_await client_->execute(std::move(command));
-    if (reply.type == RespValue::Type::integer) {
-      client_->record_success();
-      co_return;
-    }
-    error = unexpected(reply);
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
-  client_->record_failure("SET", error);
+  co_await call(std::move(command), RespValue::Type::integer, /*or_null=*/false, "SET");
 }
 
 awaitable<void> RedisCache::ping() {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,13 @@ class RedisCache final : public Cache {
  private:
   std::string full_key(std::string_view key) const;
   std::string stamp_key(std::string_view key) const;
+  // Runs one command and returns its reply when it is of type `accepted` (or null, when
+  // `or_null`), recorded as a success; otherwise nullopt, the failure recorded under `what`
+  // when `record` (a reply of another type, an error, no answer in time).
+  boost::asio::awaitable<std::optional<redis::RespValue>> call(std::string command,
+                                                               redis::RespValue::Type accepted,
+                                                               bool or_null, std::string_view what,
+                                                               bool record = true);
   // One removal; false when Redis did not take it (recorded as a failure when `record`).
   boost::asio::awaitable<bool> try_remove(std::string_view key, bool record);
   // Retries the removals that failed, before this call goes on.
