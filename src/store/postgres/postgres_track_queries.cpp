@@ -2,6 +2,7 @@
 #include <array>
 #include <string>
 
+#include "store/like_pattern.hpp"
 #include "store/postgres/postgres_metadata_store.hpp"
 
 namespace volkrin {
@@ -70,17 +71,6 @@ TrackRecord read_track(const PostgresResult& rows, int row) {
   t.created_at_ms = rows.int64(row, 14);
   t.updated_at_ms = rows.int64(row, 15);
   return t;
-}
-
-// ILIKE pattern for a substring match; '\' escapes the pattern's own wildcards.
-std::string like_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  pattern += '%';
-  return pattern;
 }
 
 }  // namespace

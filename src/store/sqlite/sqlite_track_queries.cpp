@@ -2,6 +2,7 @@
 #include <array>
 #include <string>
 
+#include "store/like_pattern.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 
 namespace volkrin {
@@ -33,17 +34,6 @@ TrackRecord read_track(const SqliteStatement& row) {
   t.created_at_ms = row.column_int64(14);
   t.updated_at_ms = row.column_int64(15);
   return t;
-}
-
-// LIKE pattern for a substring match; '\' escapes the pattern's own wildcards.
-std::string like_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  pattern += '%';
-  return pattern;
 }
 
 // An FTS5 phrase: the text matched as a substring of title or artist, quotes doubled.
