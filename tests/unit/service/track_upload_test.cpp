@@ -133,6 +133,13 @@ class TrackUploadTest : public ::testing::Test {
 
   std::size_t track_rows() { return store_->list_tracks({}).size(); }
 
+  // What a refused or abandoned upload must leave: no row, no stored file, no partial file.
+  void expect_nothing_left() {
+    EXPECT_EQ(track_rows(), 0u);
+    EXPECT_THAT(stored_files(), IsEmpty());
+    EXPECT_THAT(incoming(), IsEmpty());
+  }
+
   // An upload with all three pieces, ready to finish.
   std::unique_ptr<TrackUpload> complete_upload() {
     auto upload = start();
@@ -209,9 +216,7 @@ TEST_F(TrackUploadTest, MissingTitleIsRefusedAndDiscardLeavesNothing) {
   send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
   EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
   upload->discard();
-  EXPECT_EQ(track_rows(), 0u);
-  EXPECT_THAT(stored_files(), IsEmpty());
-  EXPECT_THAT(incoming(), IsEmpty());
+  expect_nothing_left();
 }
 
 TEST_F(TrackUploadTest, MissingAudioIsRefusedAndDiscardLeavesNothing) {
@@ -220,9 +225,7 @@ TEST_F(TrackUploadTest, MissingAudioIsRefusedAndDiscardLeavesNothing) {
   send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
   EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
   upload->discard();
-  EXPECT_EQ(track_rows(), 0u);
-  EXPECT_THAT(stored_files(), IsEmpty());
-  EXPECT_THAT(incoming(), IsEmpty());
+  expect_nothing_left();
 }
 
 TEST_F(TrackUploadTest, MissingThumbnailIsRefusedAndDiscardLeavesNothing) {
@@ -231,9 +234,7 @@ TEST_F(TrackUploadTest, MissingThumbnailIsRefusedAndDiscardLeavesNothing) {
   send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
   EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
   upload->discard();
-  EXPECT_EQ(track_rows(), 0u);
-  EXPECT_THAT(stored_files(), IsEmpty());
-  EXPECT_THAT(incoming(), IsEmpty());
+  expect_nothing_left();
 }
 
 TEST_F(TrackUploadTest, AudioThatWasBegunButNeverEndedCountsAsMissing) {
@@ -391,9 +392,7 @@ TEST_F(TrackUploadTest, DiscardTwiceIsHarmless) {
   upload->discard();
   EXPECT_NO_THROW(upload->discard());
   upload.reset();
-  EXPECT_EQ(track_rows(), 0u);
-  EXPECT_THAT(stored_files(), IsEmpty());
-  EXPECT_THAT(incoming(), IsEmpty());
+  expect_nothing_left();
 }
 
 TEST_F(TrackUploadTest, InsertFailureAfterCommitRemovesTheCommittedObjectsOnDiscard) {
@@ -404,9 +403,7 @@ TEST_F(TrackUploadTest, InsertFailureAfterCommitRemovesTheCommittedObjectsOnDisc
   EXPECT_THROW(upload->finish(), std::runtime_error);
   EXPECT_EQ(stored_files().size(), 2u) << "both objects were committed before the insert";
   upload->discard();
-  EXPECT_EQ(track_rows(), 0u);
-  EXPECT_THAT(stored_files(), IsEmpty());
-  EXPECT_THAT(incoming(), IsEmpty());
+  expect_nothing_left();
   EXPECT_NO_THROW(upload->discard());
 }
 
@@ -423,9 +420,7 @@ TEST_F(TrackUploadTest, DestroyingAnUnfinishedUploadRemovesEverything) {
   auto upload = complete_upload();
   ASSERT_FALSE(incoming().empty()) << "both files are staged";
   upload.reset();
-  EXPECT_EQ(track_rows(), 0u);
-  EXPECT_THAT(stored_files(), IsEmpty());
-  EXPECT_THAT(incoming(), IsEmpty());
+  expect_nothing_left();
 }
 
 }  // namespace
