@@ -12,13 +12,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <concepts>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ports/metadata_store.hpp"
@@ -88,6 +91,37 @@ inline std::vector<std::string> ids_of(const std::vector<TrackRecord>& tracks) {
   ids.reserve(tracks.size());
   for (const auto& track : tracks) ids.push_back(track.id);
   return ids;
+}
+
+// `threads` threads each sign up `per_thread` users and read each back at once: none fails,
+// none is refused, and every user is listed in order afterwards.
+inline void expect_concurrent_inserts_all_land(MetadataStore& store, unsigned threads,
+                                               unsigned per_thread) {
+  std::mutex errors_mutex;
+  std::vector<std::string> errors;
+  std::atomic<unsigned> refused{0};
+  std::vector<std::thread> workers;
+  workers.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (unsigned i = 0; i < per_thread; ++i) {
+        const unsigned n = t * per_thread + i;
+        try {
+          if (!store.insert_user(test_user(n, 1000 + n))) ++refused;
+          if (!store.find_user_by_id(test_user_id(n))) ++refused;
+        } catch (const std::exception& error) {
+          const std::lock_guard lock(errors_mutex);
+          errors.emplace_back(error.what());
+        }
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_THAT(errors, ::testing::IsEmpty());
+  EXPECT_EQ(refused.load(), 0u);
+  const auto users = store.list_users();
+  ASSERT_EQ(users.size(), threads * per_thread);
+  for (unsigned n = 0; n < users.size(); ++n) EXPECT_EQ(users[n].id, test_user_id(n));
 }
 
 }  // namespace volkrin::test

@@ -166,33 +166,7 @@ TEST_F(PostgresMetadataStoreTest, FailedQueriesNameTheConstraintButNoPasswordOrV
 
 TEST_F(PostgresMetadataStoreTest, ConcurrentInsertsFromEightThreadsAllLand) {
   PostgresMetadataStore store(url(), 4);
-  constexpr unsigned kThreads = 8;
-  constexpr unsigned kUsersPerThread = 40;
-  std::mutex errors_mutex;
-  std::vector<std::string> errors;
-  std::atomic<unsigned> refused{0};
-  std::vector<std::thread> threads;
-  threads.reserve(kThreads);
-  for (unsigned t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (unsigned i = 0; i < kUsersPerThread; ++i) {
-        const unsigned n = t * kUsersPerThread + i;
-        try {
-          if (!store.insert_user(test::test_user(n, 1000 + n))) ++refused;
-          if (!store.find_user_by_id(test::test_user_id(n))) ++refused;
-        } catch (const std::exception& error) {
-          const std::lock_guard lock(errors_mutex);
-          errors.emplace_back(error.what());
-        }
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  EXPECT_THAT(errors, ::testing::IsEmpty());
-  EXPECT_EQ(refused.load(), 0u);
-  const auto users = store.list_users();
-  ASSERT_EQ(users.size(), kThreads * kUsersPerThread);
-  for (unsigned n = 0; n < users.size(); ++n) EXPECT_EQ(users[n].id, test::test_user_id(n));
+  test::expect_concurrent_inserts_all_land(store, 8, 40);
   // At most the pool's four connections were opened.
   EXPECT_LE(std::stoi(query("SELECT count(*) FROM pg_stat_activity WHERE datname = "
                             "current_database() AND application_name = 'volkrin'")[0][0]),
