@@ -198,9 +198,10 @@ export function processSample(pid) {
   return { rssKiB: field('VmRSS'), fds, threads: field('Threads') };
 }
 
-// Samples processSample(pid) every intervalMs until stop(); then summary() tells min,
-// median, max of RSS and whether it grew: the median of the last quarter of the samples
-// against that of the first quarter.
+// Samples processSample(pid) every intervalMs until stop(); then summary() tells the RSS
+// at the start, min, median, max of the later samples, and whether it grew: the median of
+// the last quarter of those samples against that of the first quarter. The first sample,
+// taken at once, is left out of the rest: it shows the server before the load.
 export class ProcessSampler {
   constructor(pid, intervalMs) {
     this.pid = pid;
@@ -224,7 +225,8 @@ export class ProcessSampler {
   }
 
   summary() {
-    const rss = this.samples.map((s) => s.rssKiB);
+    const all = this.samples.map((s) => s.rssKiB);
+    const rss = all.length > 1 ? all.slice(1) : all;
     const quarter = Math.max(1, Math.floor(rss.length / 4));
     const first = median(rss.slice(0, quarter));
     const last = median(rss.slice(-quarter));
@@ -232,7 +234,8 @@ export class ProcessSampler {
     const growth = first ? (last - first) / first : undefined;
     const fds = this.samples.map((s) => s.fds).filter((n) => n !== undefined);
     return {
-      samples: rss.length,
+      samples: all.length,
+      rssAtStartMiB: mib(all[0]),
       rssMinMiB: mib(quantile(rss, 0)),
       rssMedianMiB: mib(median(rss)),
       rssMaxMiB: mib(quantile(rss, 1)),

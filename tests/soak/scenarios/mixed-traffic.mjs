@@ -296,9 +296,11 @@ export default {
     );
     ctx.table(
       `Server memory (VmRSS, sampled every ${options.rssIntervalMs / 1000} s)`,
-      ['samples', 'min MiB', 'median MiB', 'max MiB', 'first-quarter median', 'last-quarter median', 'growth', 'grows', 'fds first/last/max'],
+      ['samples', 'at the start MiB', 'min MiB', 'median MiB', 'max MiB', 'first-quarter median', 'last-quarter median', 'growth', 'grows',
+        'fds first/last/max'],
       [[
         memory.samples,
+        memory.rssAtStartMiB,
         memory.rssMinMiB,
         memory.rssMedianMiB,
         memory.rssMaxMiB,
