@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "http/client_gone.hpp"
+#include "http/request_framing.hpp"
 #include "http/request_id.hpp"
 #include "http/response_head.hpp"
 #include "support/api_error.hpp"
@@ -136,6 +137,9 @@ class BeastRequest final : public Request {
       co_await bhttp::async_read_some(stream_, buffer_, *body_parser_,
                                       asio::redirect_error(use_awaitable, ec));
       if (ec && ec != bhttp::error::need_buffer) {
+        if (const auto refusal = body_refusal(ec)) {
+          throw ApiError(refusal->status, std::string(refusal->message));
+        }
         throw ClientGone(ec == beast::error::timeout ? "request body timed out"
                                                      : "request body interrupted");
       }
@@ -427,7 +431,22 @@ asio::awaitable<bool> Server::State::serve_one(Stream& stream, beast::flat_buffe
     co_return false;
   }
   if (ec) {
-    co_await write_early_error(stream, 400, "Malformed HTTP request", options);
+    const auto refusal = framing_refusal(ec, parser.get());
+    co_await write_early_error(stream, refusal ? refusal->status : 400,
+                               refusal ? refusal->message : "Malformed HTTP request", options);
+    co_await lingering_close(stream);
+    co_return false;
+  }
+  // A body whose end could be read in another way is never read: what follows it could be
+  // taken for the next request.
+  const FramingDecision framing = decide_framing(parser.get().version(), parser.get());
+  const auto parsed_length = parser.content_length();
+  if (framing.refused() ||
+      !parser_agrees(framing, parser.chunked(),
+                     parsed_length ? std::optional(*parsed_length) : std::nullopt)) {
+    co_await write_early_error(stream, framing.refused() ? framing.status : 400,
+                               framing.refused() ? framing.message : "Malformed HTTP request",
+                               options);
     co_await lingering_close(stream);
     co_return false;
   }

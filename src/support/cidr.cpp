@@ -11,6 +11,8 @@ namespace {
 
 // Parses an address into 16 bytes; v4 set for IPv4 (and IPv4-mapped IPv6, unmapped).
 bool parse_address(std::string_view text, std::array<std::uint8_t, 16>& out, bool& v4) {
+  // inet_pton reads a C string: a NUL byte would hide what follows it.
+  if (text.find('\0') != std::string_view::npos) return false;
   const std::string s(text);
   out.fill(0);
   if (inet_pton(AF_INET, s.c_str(), out.data()) == 1) {
@@ -52,8 +54,8 @@ std::optional<Cidr> parse_cidr(std::string_view text) {
     const std::string_view digits = text.substr(slash + 1);
     int prefix = -1;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-        prefix < 0 || prefix > max) {
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || prefix < 0 ||
+        prefix > max) {
       return std::nullopt;
     }
     range.prefix = prefix;

@@ -65,6 +65,19 @@ TEST(Forwarded, nothing_changes_without_trusted_proxies) {
   EXPECT_EQ(r.client_address, "127.0.0.1");
 }
 
+TEST(Forwarded, a_hop_with_a_nul_byte_is_not_an_address) {
+  // Read as a C string, "198.51.100.9\0junk" would pass for 198.51.100.9 and be kept whole.
+  auto r = from("10.0.0.5");
+  r.with_header("X-Forwarded-For", std::string("198.51.100.9\0junk", 17));
+  apply_forwarded_headers(r, ranges({"10.0.0.0/8"}));
+  EXPECT_EQ(r.client_address, "10.0.0.5");
+}
+
+TEST(Cidr, text_with_a_nul_byte_is_not_an_address) {
+  EXPECT_FALSE(parse_cidr(std::string_view("10.0.0.1\0/8", 11)));
+  EXPECT_FALSE(cidr_contains(*parse_cidr("10.0.0.0/8"), std::string_view("10.0.0.1\0x", 10)));
+}
+
 TEST(Cidr, matches_v4_v6_and_mapped_addresses) {
   EXPECT_TRUE(cidr_contains(*parse_cidr("10.0.0.0/8"), "10.200.3.4"));
   EXPECT_FALSE(cidr_contains(*parse_cidr("10.0.0.0/8"), "11.0.0.1"));
