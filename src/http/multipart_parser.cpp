@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "http/http_text.hpp"
+#include "support/percent_decode.hpp"
 
 namespace volkrin::http {
 
@@ -47,14 +48,6 @@ bool is_valid_boundary(std::string_view b) {
 bool is_ctl(char c) {
   auto u = static_cast<unsigned char>(c);
   return u < 0x20 || u == 0x7f;
-}
-
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = ascii_lower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 // Reads "; name=value" parameters of a header value (RFC 9110 parameters, with optional
@@ -141,23 +134,7 @@ std::optional<std::string> decode_utf8_ext_value(std::string_view raw) {
   std::size_t q2 = raw.find('\'', q1 + 1);
   if (q2 == std::string_view::npos) return std::nullopt;
   if (!iequals(raw.substr(0, q1), "utf-8")) return std::nullopt;
-  std::string_view encoded = raw.substr(q2 + 1);
-  std::string out;
-  out.reserve(encoded.size());
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    char c = encoded[i];
-    if (c != '%') {
-      out.push_back(c);
-      continue;
-    }
-    if (i + 2 >= encoded.size()) return std::nullopt;
-    int hi = hex_value(encoded[i + 1]);
-    int lo = hex_value(encoded[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
+  return percent_decode(raw.substr(q2 + 1));
 }
 
 }  // namespace

@@ -5,15 +5,10 @@
 
 #include <stdexcept>
 
+#include "support/percent_decode.hpp"
+
 namespace volkrin::http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -64,27 +59,6 @@ bool route_matches(const Route& route, const Target& target,
 
 }  // namespace
 
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::optional<Target> parse_target(std::string_view target) {
   if (target.empty() || target[0] != '/') return std::nullopt;
   Target t;
@@ -95,7 +69,7 @@ std::optional<Target> parse_target(std::string_view target) {
   }
   if (auto hash = t.query.find('#'); hash != std::string::npos) t.query.resize(hash);
   for (std::string_view raw : split_path(raw_path)) {
-    auto decoded = percent_decode(raw, false);
+    auto decoded = percent_decode(raw);
     if (!decoded) return std::nullopt;
     if (decoded->find('\0') != std::string::npos) return std::nullopt;
     if (*decoded == "." || *decoded == "..") return std::nullopt;

@@ -21,6 +21,7 @@
 #include "store/postgres/postgres_url.hpp"
 #include "support/config_detail.hpp"
 #include "support/log.hpp"
+#include "support/percent_decode.hpp"
 
 namespace volkrin {
 
@@ -251,31 +252,6 @@ void reject_unsupported_backends(const EnvLookup& env) {
          "tracks collections with \"volkrin import-mongo --users users.json --tracks "
          "tracks.json\"");
   }
-}
-
-int hex_digit(char c) {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX escapes decoded; nullopt for a malformed escape.
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size() || hex_digit(text[i + 1]) < 0 || hex_digit(text[i + 2]) < 0) {
-      return std::nullopt;
-    }
-    out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
-    i += 2;
-  }
-  return out;
 }
 
 // A Redis server's host: IPv4, IPv6 (brackets optional) or a host name. Empty when invalid.
