@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "http/http_text.hpp"
+#include "support/ascii.hpp"
 #include "support/percent_decode.hpp"
 
 namespace volkrin::http {
@@ -15,16 +16,6 @@ namespace {
 
 constexpr std::size_t kMaxBoundaryLength = 70;
 constexpr std::string_view kErrorPrefix = "Malformed multipart body: ";
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
-}
 
 bool is_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

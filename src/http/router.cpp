@@ -1,10 +1,9 @@
 // Route matching and target parsing; see router.hpp.
 #include "http/router.hpp"
 
-#include <strings.h>
-
 #include <stdexcept>
 
+#include "support/ascii.hpp"
 #include "support/percent_decode.hpp"
 
 namespace volkrin::http {
@@ -22,10 +21,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
   // "/a/b/" → ["a", "b"]; "/" → [].
   if (!parts.empty() && parts.back().empty()) parts.pop_back();
   return parts;
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool route_matches(const Route& route, const Target& target,
@@ -50,7 +45,7 @@ bool route_matches(const Route& route, const Target& target,
     if (!p.empty() && p[0] == ':') {
       if (segs[i].empty()) return false;
       if (params) params->emplace_back(p.substr(1), segs[i]);
-    } else if (!equals_ignore_case(p, segs[i])) {
+    } else if (!iequals(p, segs[i])) {
       return false;
     }
   }

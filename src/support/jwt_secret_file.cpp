@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "support/ascii.hpp"
 #include "support/config.hpp"
 #include "support/config_detail.hpp"
 
@@ -70,14 +71,6 @@ void make_directories(const fs::path& dir) {
   }
 }
 
-std::string trim_whitespace(std::string_view text) {
-  constexpr std::string_view kWhitespace = " \t\r\n\f\v";
-  const auto first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kWhitespace);
-  return std::string(text.substr(first, last - first + 1));
-}
-
 // The trimmed secret, or nullopt when the file does not exist. Never echoes the content.
 std::optional<std::string> read_secret(const fs::path& file) {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
@@ -97,7 +90,7 @@ std::optional<std::string> read_secret(const fs::path& file) {
     content.append(buffer.data(), static_cast<std::size_t>(got));
     if (content.size() > kMaxFileBytes) break;
   }
-  std::string secret = trim_whitespace(content);
+  std::string secret(trim(content, " \t\r\n\f\v"));
   OPENSSL_cleanse(content.data(), content.size());
   if (secret.size() < kMinSecretChars || content.size() > kMaxFileBytes) {
     OPENSSL_cleanse(secret.data(), secret.size());

@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "support/ascii.hpp"
 #include "support/percent_decode.hpp"
 
 namespace volkrin {
@@ -126,18 +127,7 @@ std::string hide_secrets(std::string text, const std::vector<std::string>& secre
 }
 
 std::string one_line(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  return collapse_whitespace(text);
 }
 
 }  // namespace volkrin
