@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "http/conditional.hpp"
-#include "support/crypto.hpp"
+#include "support/strong_etag.hpp"
 
 namespace volkrin::api {
 namespace {
@@ -62,8 +62,7 @@ void add_web_routes(http::Router& router) {
   for (const EmbeddedFile& embedded : embedded_web_files()) {
     auto file = std::make_shared<const ServedFile>(
         ServedFile{std::make_shared<const std::string>(embedded.bytes),
-                   std::string(web_content_type(embedded.name)),
-                   "\"" + crypto::hex_encode(crypto::sha256(embedded.bytes).substr(0, 12)) + "\""});
+                   std::string(web_content_type(embedded.name)), strong_etag(embedded.bytes)});
     auto handler = [file](Request& req) { return serve(*file, req); };
     router.add("GET", "/" + std::string(embedded.name), Access::open, handler);
     if (embedded.name == "index.html") router.add("GET", "/", Access::open, handler);
