@@ -11,7 +11,7 @@
 
 #include "http/fake_request.hpp"
 #include "support/api_error.hpp"
-#include "support/run_coroutine.hpp"
+#include "test_support.hpp"
 
 namespace volkrin::api {
 namespace {

@@ -16,9 +16,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <concepts>
 #include <memory>
@@ -28,6 +25,7 @@
 #include <vector>
 
 #include "ports/cache.hpp"
+#include "test_support.hpp"
 
 namespace volkrin::test {
 
@@ -38,15 +36,6 @@ concept CacheBackend = std::default_initializable<B> &&
   backend.close();
   backend.advance(by);
 };
-
-// Runs one coroutine to completion on a private io_context; rethrows what it threw.
-template <typename T>
-T run_sync(boost::asio::awaitable<T> task) {
-  boost::asio::io_context io;
-  auto result = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
-  io.run();
-  return result.get();
-}
 
 inline std::shared_ptr<const std::string> bytes(std::string text) {
   return std::make_shared<const std::string>(std::move(text));
@@ -79,21 +68,21 @@ class CacheConformance : public ::testing::Test {
   Backend& backend() { return backend_; }
 
   std::string get(std::string_view key) {
-    return volkrin::test::text_of(volkrin::test::run_sync(cache_->get(key)));
+    return volkrin::test::text_of(volkrin::test::run_coroutine(cache_->get(key)));
   }
   void set(std::string_view key, std::string value,
            std::chrono::seconds ttl = std::chrono::seconds(60)) {
-    volkrin::test::run_sync(cache_->set(key, volkrin::test::bytes(std::move(value)), ttl));
+    volkrin::test::run_coroutine(cache_->set(key, volkrin::test::bytes(std::move(value)), ttl));
   }
-  void remove(std::string_view key) { volkrin::test::run_sync(cache_->remove(key)); }
+  void remove(std::string_view key) { volkrin::test::run_coroutine(cache_->remove(key)); }
   std::string stamp(std::string_view key) {
-    const auto stamp = volkrin::test::run_sync(cache_->removal_stamp(key));
+    const auto stamp = volkrin::test::run_coroutine(cache_->removal_stamp(key));
     EXPECT_TRUE(stamp.has_value()) << "no removal stamp for " << key;
     return stamp.value_or("");
   }
   void fill(std::string_view key, std::string value, std::string stamp) {
-    volkrin::test::run_sync(cache_->set_unless_removed(key, volkrin::test::bytes(std::move(value)),
-                                                       std::chrono::seconds(60), std::move(stamp)));
+    volkrin::test::run_coroutine(cache_->set_unless_removed(
+        key, volkrin::test::bytes(std::move(value)), std::chrono::seconds(60), std::move(stamp)));
   }
 
  private:
@@ -104,7 +93,7 @@ class CacheConformance : public ::testing::Test {
 TYPED_TEST_SUITE_P(CacheConformance);
 
 TYPED_TEST_P(CacheConformance, UnknownKeyMisses) {
-  EXPECT_EQ(volkrin::test::run_sync(this->cache().get("never-set")), nullptr);
+  EXPECT_EQ(volkrin::test::run_coroutine(this->cache().get("never-set")), nullptr);
 }
 
 TYPED_TEST_P(CacheConformance, SetValueIsReturnedByGet) {
@@ -155,7 +144,7 @@ TYPED_TEST_P(CacheConformance, ValuesAreBinarySafe) {
 
 TYPED_TEST_P(CacheConformance, EmptyValueIsAHitNotAMiss) {
   this->set("empty", "");
-  const auto value = volkrin::test::run_sync(this->cache().get("empty"));
+  const auto value = volkrin::test::run_coroutine(this->cache().get("empty"));
   ASSERT_NE(value, nullptr);
   EXPECT_EQ(*value, "");
 }
@@ -234,7 +223,7 @@ TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
           if (i % 7 == 0) co_await cache.remove(own);
         }
       };
-      volkrin::test::run_sync(work(this->cache(), t, mismatches[t]));
+      volkrin::test::run_coroutine(work(this->cache(), t, mismatches[t]));
     });
   }
   for (auto& thread : threads) thread.join();

@@ -17,7 +17,7 @@ namespace {
 
 using std::chrono::seconds;
 using test::bytes;
-using test::run_sync;
+using test::run_coroutine;
 using test::text_of;
 
 // A steady clock that only moves when told to; safe to read from any thread.
@@ -58,12 +58,12 @@ constexpr std::size_t kSmallCost = 1 + 10 + MemoryCache::kEntryOverhead;
 class MemoryCacheTest : public ::testing::Test {
  protected:
   std::string get(MemoryCache& cache, std::string_view key) {
-    return text_of(run_sync(cache.get(key)));
+    return text_of(run_coroutine(cache.get(key)));
   }
   void set(MemoryCache& cache, std::string_view key, std::string value, seconds ttl = seconds(60)) {
-    run_sync(cache.set(key, bytes(std::move(value)), ttl));
+    run_coroutine(cache.set(key, bytes(std::move(value)), ttl));
   }
-  void remove(MemoryCache& cache, std::string_view key) { run_sync(cache.remove(key)); }
+  void remove(MemoryCache& cache, std::string_view key) { run_coroutine(cache.remove(key)); }
 
   FakeClock clock_;
 };
@@ -214,7 +214,7 @@ TEST_F(MemoryCacheTest, NonPositiveTtlStoresNothingAndRemovesTheOldValue) {
 TEST_F(MemoryCacheTest, NullValueRemovesTheKey) {
   MemoryCache cache(1 << 20);
   set(cache, "k", "v");
-  run_sync(cache.set("k", nullptr, seconds(60)));
+  run_coroutine(cache.set("k", nullptr, seconds(60)));
   EXPECT_EQ(get(cache, "k"), "<miss>");
   EXPECT_EQ(cache.entry_count(), 0u);
 }
@@ -229,8 +229,8 @@ TEST_F(MemoryCacheTest, HugeTtlNeverExpiresAndDoesNotOverflow) {
 TEST_F(MemoryCacheTest, HitSharesTheStoredBytesWithoutCopying) {
   MemoryCache cache(1 << 20);
   const auto value = bytes("shared");
-  run_sync(cache.set("k", value, seconds(60)));
-  EXPECT_EQ(run_sync(cache.get("k")).get(), value.get());
+  run_coroutine(cache.set("k", value, seconds(60)));
+  EXPECT_EQ(run_coroutine(cache.get("k")).get(), value.get());
 }
 
 TEST_F(MemoryCacheTest, BoundHoldsUnderConcurrentWriters) {
@@ -249,7 +249,7 @@ TEST_F(MemoryCacheTest, BoundHoldsUnderConcurrentWriters) {
           if (i % 11 == 0) co_await target.remove(key);
         }
       };
-      run_sync(work(cache, t));
+      run_coroutine(work(cache, t));
     });
   }
   for (auto& thread : threads) thread.join();

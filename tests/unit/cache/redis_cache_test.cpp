@@ -24,6 +24,7 @@
 
 #include "cache/cache_conformance.hpp"
 #include "cache/redis_services.hpp"
+#include "test_support.hpp"
 
 extern char** environ;
 
@@ -32,7 +33,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::bytes;
-using test::run_sync;
+using test::run_coroutine;
 using test::text_of;
 
 // A conformance backend: a RedisCache with a fresh key prefix on the server `UrlVariable`
@@ -73,7 +74,7 @@ namespace {
 // The message ping() throws, or "" when Redis answered.
 std::string ping_error(Cache& cache) {
   try {
-    run_sync(cache.ping());
+    run_coroutine(cache.ping());
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -127,8 +128,8 @@ TEST(RedisCache, TlsWithOnlyTheSystemCasIsRefused) {
   test::RedisHarness harness(test::redis_settings(url));
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  run_sync(cache.set("k", bytes("v"), 60s));
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  run_coroutine(cache.set("k", bytes("v"), 60s));
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_GE(test::cache_backend_errors(), errors + 2);
   EXPECT_NE(ping_error(cache).find("certificate verify failed"), std::string::npos)
       << ping_error(cache);
@@ -140,7 +141,7 @@ TEST(RedisCache, TlsWithAnotherCaIsRefused) {
   test::RedisHarness harness(test::redis_settings(url, other_ca));
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_EQ(test::cache_backend_errors(), errors + 1);
   EXPECT_NE(ping_error(cache).find("certificate verify failed"), std::string::npos);
 }
@@ -178,8 +179,8 @@ TEST(RedisCache, AuthWithUserAndPasswordFromTheUrl) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_AUTH_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisCache cache(harness.client);
-  run_sync(cache.set("k", bytes("authorised"), 60s));
-  EXPECT_EQ(text_of(run_sync(cache.get("k"))), "authorised");
+  run_coroutine(cache.set("k", bytes("authorised"), 60s));
+  EXPECT_EQ(text_of(run_coroutine(cache.get("k"))), "authorised");
 }
 
 TEST(RedisCache, AuthWithAWrongPasswordFailsCleanlyAndNeverShowsIt) {
@@ -189,8 +190,8 @@ TEST(RedisCache, AuthWithAWrongPasswordFailsCleanlyAndNeverShowsIt) {
   test::RedisHarness harness(settings);
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
-  run_sync(cache.set("k", bytes("v"), 60s));
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
+  run_coroutine(cache.set("k", bytes("v"), 60s));
   EXPECT_GE(test::cache_backend_errors(), errors + 2);
   const std::string error = ping_error(cache);
   EXPECT_NE(error.find("AUTH"), std::string::npos) << error;
@@ -206,7 +207,7 @@ TEST(RedisCache, NoPasswordOnAServerThatWantsOneReadsAsMisses) {
   test::RedisHarness harness(settings);
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_EQ(test::cache_backend_errors(), errors + 1);
   EXPECT_NE(ping_error(cache), "");
 }
@@ -221,10 +222,10 @@ TEST(RedisCache, TheDatabaseFromTheUrlPathIsSelected) {
   test::RedisHarness zero(in_db0);
   RedisCache cache3(three.client);
   RedisCache cache0(zero.client);
-  run_sync(cache3.set("k", bytes("in three"), 60s));
-  EXPECT_EQ(text_of(run_sync(cache3.get("k"))), "in three");
-  EXPECT_EQ(run_sync(cache0.get("k")), nullptr);
-  run_sync(cache3.remove("k"));
+  run_coroutine(cache3.set("k", bytes("in three"), 60s));
+  EXPECT_EQ(text_of(run_coroutine(cache3.get("k"))), "in three");
+  EXPECT_EQ(run_coroutine(cache0.get("k")), nullptr);
+  run_coroutine(cache3.remove("k"));
 }
 
 TEST(RedisCache, EveryInstanceSeesAnInvalidationAtOnce) {
@@ -234,10 +235,10 @@ TEST(RedisCache, EveryInstanceSeesAnInvalidationAtOnce) {
   test::RedisHarness second_process(shared);
   RedisCache first(first_process.client);
   RedisCache second(second_process.client);
-  run_sync(first.set("tracks:all", bytes("\"etag\"\n[]"), 300s));
-  EXPECT_EQ(text_of(run_sync(second.get("tracks:all"))), "\"etag\"\n[]");
-  run_sync(second.remove("tracks:all"));
-  EXPECT_EQ(run_sync(first.get("tracks:all")), nullptr);
+  run_coroutine(first.set("tracks:all", bytes("\"etag\"\n[]"), 300s));
+  EXPECT_EQ(text_of(run_coroutine(second.get("tracks:all"))), "\"etag\"\n[]");
+  run_coroutine(second.remove("tracks:all"));
+  EXPECT_EQ(run_coroutine(first.get("tracks:all")), nullptr);
 }
 
 TEST(RedisCache, AFillLosesToARemovalByAnotherInstance) {
@@ -248,18 +249,18 @@ TEST(RedisCache, AFillLosesToARemovalByAnotherInstance) {
   RedisCache first(first_process.client);
   RedisCache second(second_process.client);
   // The first reads the database while the second invalidates (after an upload there).
-  const auto stamp = run_sync(first.removal_stamp("tracks:all"));
+  const auto stamp = run_coroutine(first.removal_stamp("tracks:all"));
   ASSERT_TRUE(stamp.has_value());
-  run_sync(second.remove("tracks:all"));
-  run_sync(first.set_unless_removed("tracks:all", bytes("\"old\"\n[]"), 300s, *stamp));
-  EXPECT_EQ(run_sync(second.get("tracks:all")), nullptr);
-  EXPECT_EQ(run_sync(first.get("tracks:all")), nullptr);
+  run_coroutine(second.remove("tracks:all"));
+  run_coroutine(first.set_unless_removed("tracks:all", bytes("\"old\"\n[]"), 300s, *stamp));
+  EXPECT_EQ(run_coroutine(second.get("tracks:all")), nullptr);
+  EXPECT_EQ(run_coroutine(first.get("tracks:all")), nullptr);
 
-  const auto fresh = run_sync(second.removal_stamp("tracks:all"));
+  const auto fresh = run_coroutine(second.removal_stamp("tracks:all"));
   ASSERT_TRUE(fresh.has_value());
   EXPECT_NE(*fresh, *stamp);
-  run_sync(second.set_unless_removed("tracks:all", bytes("\"new\"\n[1]"), 300s, *fresh));
-  EXPECT_EQ(text_of(run_sync(first.get("tracks:all"))), "\"new\"\n[1]");
+  run_coroutine(second.set_unless_removed("tracks:all", bytes("\"new\"\n[1]"), 300s, *fresh));
+  EXPECT_EQ(text_of(run_coroutine(first.get("tracks:all"))), "\"new\"\n[1]");
 }
 
 TEST(RedisCache, LargeValuesRoundTrip) {
@@ -271,8 +272,8 @@ TEST(RedisCache, LargeValuesRoundTrip) {
   RedisCache cache(harness.client);
   std::string big(3 << 20, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 3);
-  run_sync(cache.set("big", bytes(big), 60s));
-  const auto back = run_sync(cache.get("big"));
+  run_coroutine(cache.set("big", bytes(big), 60s));
+  const auto back = run_coroutine(cache.get("big"));
   ASSERT_NE(back, nullptr);
   EXPECT_EQ(back->size(), big.size());
   EXPECT_TRUE(*back == big) << "the bytes differ";
@@ -307,18 +308,18 @@ TEST(RedisCache, RedisDownReadsAsMissesQuicklyAndCountsEachFailure) {
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
   auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_LT(seconds_since(started), 1.0);
   started = std::chrono::steady_clock::now();
   for (int i = 0; i < 20; ++i) {
-    EXPECT_EQ(run_sync(cache.get("k")), nullptr);
-    run_sync(cache.set("k", bytes("v"), 60s));
-    run_sync(cache.remove("k"));
+    EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
+    run_coroutine(cache.set("k", bytes("v"), 60s));
+    run_coroutine(cache.remove("k"));
   }
   EXPECT_LT(seconds_since(started), 1.0) << "calls must fail fast while Redis is down";
   EXPECT_EQ(test::cache_backend_errors(), errors + 61);
-  EXPECT_EQ(run_sync(cache.removal_stamp("k")), std::nullopt) << "no stamp, so no fill";
-  run_sync(cache.set_unless_removed("k", bytes("v"), 60s, ""));
+  EXPECT_EQ(run_coroutine(cache.removal_stamp("k")), std::nullopt) << "no stamp, so no fill";
+  run_coroutine(cache.set_unless_removed("k", bytes("v"), 60s, ""));
   EXPECT_EQ(test::cache_backend_errors(), errors + 63);
   EXPECT_NE(ping_error(cache).find("refused"), std::string::npos) << ping_error(cache);
 }
@@ -353,7 +354,7 @@ TEST(RedisCache, RedisDownIsLoggedOnceNotPerRequest) {
   const std::string address = "127.0.0.1:" + std::to_string(free_port());
   test::RedisHarness harness(test::redis_settings("redis://" + address));
   RedisCache cache(harness.client);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_EQ(log.count("Redis at " + address), 1u);
 }
 
@@ -365,7 +366,7 @@ TEST(RedisCache, ARedisThatDoesNotAnswerTimesOutAfterTheCommandTimeout) {
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   const double took = seconds_since(started);
   EXPECT_GE(took, 0.9);
   EXPECT_LT(took, 1.5);
@@ -375,22 +376,14 @@ TEST(RedisCache, ARedisThatDoesNotAnswerTimesOutAfterTheCommandTimeout) {
 // A redis-server of the test's own, which it can kill and start again on the same port.
 class PrivateRedis {
  public:
-  PrivateRedis()
-      : port_(free_port()),
-        dir_(std::filesystem::temp_directory_path() /
-             ("volkrin-redis-" + std::to_string(::getpid()))) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~PrivateRedis() {
-    kill();
-    std::filesystem::remove_all(dir_);
-  }
+  PrivateRedis() : port_(free_port()) {}
+  ~PrivateRedis() { kill(); }
   PrivateRedis(const PrivateRedis&) = delete;
   PrivateRedis& operator=(const PrivateRedis&) = delete;
 
   bool start() {
     const std::string port = std::to_string(port_);
-    const std::string dir = dir_.string();
+    const std::string dir = dir_.path().string();
     std::vector<std::string> args{
         "redis-server", "--port", port,    "--bind", "127.0.0.1", "--save",    "",
         "--appendonly", "no",     "--dir", dir,      "--logfile", dir + "/log"};
@@ -413,7 +406,7 @@ class PrivateRedis {
 
  private:
   std::uint16_t port_;
-  std::filesystem::path dir_;
+  test::TempDir dir_;
   pid_t pid_ = -1;
 };
 
@@ -421,8 +414,8 @@ class PrivateRedis {
 bool cache_works_within(Cache& cache, std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
-    run_sync(cache.set("probe", bytes("ok"), 60s));
-    if (text_of(run_sync(cache.get("probe"))) == "ok") return true;
+    run_coroutine(cache.set("probe", bytes("ok"), 60s));
+    if (text_of(run_coroutine(cache.get("probe"))) == "ok") return true;
     std::this_thread::sleep_for(50ms);
   }
   return false;
@@ -441,8 +434,8 @@ TEST(RedisCache, ResumesByItselfWhenRedisComesBack) {
 
   server.kill();
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("probe")), nullptr);
-  EXPECT_EQ(run_sync(cache.get("probe")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("probe")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("probe")), nullptr);
   EXPECT_GE(test::cache_backend_errors(), errors + 2);
 
   const LogCapture log;
@@ -466,16 +459,16 @@ TEST(RedisCache, ARemovalRedisMissedIsDeliveredWhenItAnswersAgain) {
   ASSERT_TRUE(cache_works_within(second, 5s));
 
   server.kill();
-  run_sync(first.remove("tracks:all"));  // an upload's invalidation, which Redis never gets
+  run_coroutine(first.remove("tracks:all"));  // an upload's invalidation, which Redis never gets
   ASSERT_TRUE(server.start());
   ASSERT_TRUE(cache_works_within(second, 5s));
   // Meanwhile another instance holds the list that invalidation was meant for.
-  run_sync(second.set("tracks:all", bytes("\"stale\"\n[]"), 300s));
-  ASSERT_NE(run_sync(second.get("tracks:all")), nullptr);
+  run_coroutine(second.set("tracks:all", bytes("\"stale\"\n[]"), 300s));
+  ASSERT_NE(run_coroutine(second.get("tracks:all")), nullptr);
 
   // The first instance's next calls deliver the removal before anything else.
   ASSERT_TRUE(cache_works_within(first, 5s));
-  EXPECT_EQ(run_sync(second.get("tracks:all")), nullptr);
+  EXPECT_EQ(run_coroutine(second.get("tracks:all")), nullptr);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 #include <system_error>
 
 #include "http/fake_request.hpp"
-#include "store/temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace volkrin::http {
 namespace {

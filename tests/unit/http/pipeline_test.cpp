@@ -17,7 +17,7 @@
 #include "http/fake_request.hpp"
 #include "support/api_error.hpp"
 #include "support/metrics.hpp"
-#include "support/run_coroutine.hpp"
+#include "test_support.hpp"
 
 namespace volkrin::http {
 namespace {

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <string>
 
-#include "store/temp_dir.hpp"
 #include "support/unique_fd.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

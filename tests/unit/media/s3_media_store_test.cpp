@@ -33,11 +33,11 @@
 #include <vector>
 
 #include "media/media_store_conformance.hpp"
-#include "store/temp_dir.hpp"
 #include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/sigv4.hpp"
 #include "support/time_format.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

@@ -20,7 +20,7 @@ namespace volkrin {
 namespace {
 
 using namespace std::chrono_literals;
-using test::run_sync;
+using test::run_coroutine;
 
 class FakeClock {
  public:
@@ -98,7 +98,7 @@ TEST(MemoryRateLimiter, ConcurrentHitsAreCountedExactly) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 500; ++i) {
-        if (run_sync(limiter.hit("shared", 777, 3600s)).allowed) ++allowed;
+        if (run_coroutine(limiter.hit("shared", 777, 3600s)).allowed) ++allowed;
       }
     });
   }
@@ -110,12 +110,12 @@ TEST(RedisRateLimiter, AllowsUpToTheLimitThenRefusesWithTheTimeLeft) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisRateLimiter limiter(harness.client);
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(run_sync(limiter.hit("a", 3, 60s)).allowed) << i;
-  const auto refused = run_sync(limiter.hit("a", 3, 60s));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(run_coroutine(limiter.hit("a", 3, 60s)).allowed) << i;
+  const auto refused = run_coroutine(limiter.hit("a", 3, 60s));
   EXPECT_FALSE(refused.allowed);
   EXPECT_GE(refused.retry_after, 59s);
   EXPECT_LE(refused.retry_after, 60s);
-  EXPECT_TRUE(run_sync(limiter.hit("b", 3, 60s)).allowed) << "keys count separately";
+  EXPECT_TRUE(run_coroutine(limiter.hit("b", 3, 60s)).allowed) << "keys count separately";
 }
 
 TEST(RedisRateLimiter, CountersExpireWithTheirWindow) {
@@ -123,29 +123,29 @@ TEST(RedisRateLimiter, CountersExpireWithTheirWindow) {
   const RedisSettings settings = test::redis_settings(url);
   test::RedisHarness harness(settings);
   RedisRateLimiter limiter(harness.client);
-  EXPECT_TRUE(run_sync(limiter.hit("w", 1, 1s)).allowed);
-  EXPECT_FALSE(run_sync(limiter.hit("w", 1, 1s)).allowed);
+  EXPECT_TRUE(run_coroutine(limiter.hit("w", 1, 1s)).allowed);
+  EXPECT_FALSE(run_coroutine(limiter.hit("w", 1, 1s)).allowed);
 
   // The counter in Redis carries the window as its expiry.
-  const auto pttl = run_sync(
+  const auto pttl = run_coroutine(
       harness.client->execute(redis::encode_command({"PTTL", settings.key_prefix + "rate:w"})));
   ASSERT_EQ(pttl.type, redis::RespValue::Type::integer);
   EXPECT_GT(pttl.integer, 0);
   EXPECT_LE(pttl.integer, 1000);
 
   std::this_thread::sleep_for(1100ms);
-  EXPECT_TRUE(run_sync(limiter.hit("w", 1, 1s)).allowed) << "a new window";
+  EXPECT_TRUE(run_coroutine(limiter.hit("w", 1, 1s)).allowed) << "a new window";
 }
 
 TEST(RedisRateLimiter, ACounterWithoutExpiryGetsOne) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings settings = test::redis_settings(url);
   test::RedisHarness harness(settings);
-  run_sync(harness.client->execute(
+  run_coroutine(harness.client->execute(
       redis::encode_command({"SET", settings.key_prefix + "rate:stuck", "100"})));
   RedisRateLimiter limiter(harness.client);
-  EXPECT_FALSE(run_sync(limiter.hit("stuck", 5, 30s)).allowed);
-  const auto pttl = run_sync(
+  EXPECT_FALSE(run_coroutine(limiter.hit("stuck", 5, 30s)).allowed);
+  const auto pttl = run_coroutine(
       harness.client->execute(redis::encode_command({"PTTL", settings.key_prefix + "rate:stuck"})));
   EXPECT_GT(pttl.integer, 0);
   EXPECT_LE(pttl.integer, 30000);
@@ -175,7 +175,7 @@ TEST(RedisRateLimiter, RedisDownAllowsAndCountsTheFailure) {
   test::RedisHarness harness(test::redis_settings("redis://127.0.0.1:1"));
   RedisRateLimiter limiter(harness.client);
   const auto errors = test::cache_backend_errors();
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE(run_sync(limiter.hit("a", 1, 60s)).allowed);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(run_coroutine(limiter.hit("a", 1, 60s)).allowed);
   EXPECT_EQ(test::cache_backend_errors(), errors + 5);
 }
 

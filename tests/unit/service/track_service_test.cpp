@@ -22,11 +22,10 @@
 #include "media/local_media_store.hpp"
 #include "media/signed_url.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
-#include "store/temp_dir.hpp"
 #include "support/api_error.hpp"
 #include "support/metrics.hpp"
-#include "support/run_coroutine.hpp"
 #include "support/time_format.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

@@ -16,10 +16,10 @@
 #include "media/local_media_store.hpp"
 #include "media/media_samples.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
-#include "store/temp_dir.hpp"
 #include "support/api_error.hpp"
 #include "support/metrics.hpp"
 #include "support/object_id.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

@@ -23,7 +23,7 @@
 #include "store/metadata_store_conformance.hpp"
 #include "store/postgres/postgres_migrations.hpp"
 #include "store/postgres_test_server.hpp"
-#include "store/temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "store/sqlite/sqlite_error.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
-#include "store/temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

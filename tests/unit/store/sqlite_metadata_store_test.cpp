@@ -18,7 +18,7 @@
 #include "store/metadata_store_conformance.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_migrations.hpp"
-#include "store/temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "store/sqlite/sqlite_connection.hpp"
-#include "store/temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

@@ -12,7 +12,7 @@
 #include "store/postgres/postgres_metadata_store.hpp"
 #include "store/postgres_test_server.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
-#include "store/temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {
