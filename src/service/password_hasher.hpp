@@ -6,10 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace volkrin {
+#include "support/hash_cost.hpp"
 
-// Argon2id cost presets; `min` exists for tests only.
-enum class HashCost { min, interactive, moderate, sensitive };
+namespace volkrin {
 
 // Blocking and CPU-heavy: call only from the worker pool.
 class PasswordHasher {

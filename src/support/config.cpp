@@ -18,11 +18,11 @@
 #include <system_error>
 #include <utility>
 
-#include "store/postgres/postgres_url.hpp"
 #include "support/ascii.hpp"
 #include "support/config_detail.hpp"
 #include "support/log.hpp"
 #include "support/percent_decode.hpp"
+#include "support/postgres_url.hpp"
 
 namespace volkrin {
 

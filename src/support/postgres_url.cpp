@@ -1,5 +1,5 @@
 // Parsing DATABASE_URL with libpq for checks and messages that never show the password.
-#include "store/postgres/postgres_url.hpp"
+#include "support/postgres_url.hpp"
 
 #include <libpq-fe.h>
 
