@@ -36,8 +36,7 @@ class FileResponseTest : public ::testing::Test {
     std::ofstream(file, std::ios::binary) << std::string(kSize, 'a');
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw std::system_error(errno, std::generic_category(), "open");
-    object_ =
-        std::make_shared<OpenedObject>(fd, StoredObject{kSize, kModifiedMs, std::string(kEtag)});
+    object_ = std::make_shared<OpenFile>(UniqueFd(fd), kSize, kModifiedMs, std::string(kEtag));
   }
 
   Response answer(const FakeRequest& request, std::string_view cache_control = kCacheControl) {
@@ -45,7 +44,7 @@ class FileResponseTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  std::shared_ptr<OpenedObject> object_;
+  std::shared_ptr<OpenFile> object_;
 };
 
 std::string message_of(const Response& r) {
