@@ -16,6 +16,7 @@
 #include "support/ascii.hpp"
 #include "support/config.hpp"
 #include "support/config_detail.hpp"
+#include "support/unique_fd.hpp"
 
 namespace volkrin {
 
@@ -35,26 +36,6 @@ constexpr mode_t kFileMode = 0600;
   throw ConfigError("DATA_DIR: cannot " + std::string(action) + " " +
                     quote_for_message(path.string()) + ": " + errno_text(error));
 }
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now and reports the result (close can report a failed delayed write).
-  int close() {
-    const int result = ::close(fd_);
-    fd_ = -1;
-    return result;
-  }
-
- private:
-  int fd_;
-};
 
 // Creates `dir` and any missing parents, each with mode 0700.
 void make_directories(const fs::path& dir) {
