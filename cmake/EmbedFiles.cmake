@@ -1,4 +1,4 @@
-# volkrin_embed_files(): compiles files (API description, web assets) into a target's binary.
+# volkrin_embed_files(): compiles files (API description, web player) into a target's binary.
 #
 #   include(cmake/EmbedFiles.cmake)
 #   volkrin_embed_files(<target> NAME <name> BASE_DIR <dir> FILES <file>...)
@@ -10,7 +10,7 @@
 # declared in the generated header "embedded/<name>.hpp" (its directory is added to the
 # target's include path). Each EmbeddedFile (src/support/embedded_file.hpp) holds the file's
 # path relative to BASE_DIR, with '/' separators, and its exact bytes; find_embedded()
-# looks one up by path. The bytes are regenerated whenever a listed file changes; a file
+# looks one up by path. Paths may hold letters, digits, '.', '_', '-' and '/'. The bytes are regenerated whenever a listed file changes; a file
 # added to or removed from FILES takes a CMake configure (a GLOB with CONFIGURE_DEPENDS
 # does that by itself). <name> must be a C++ identifier; each call needs its own name.
 #
@@ -55,6 +55,11 @@ std::span<const EmbeddedFile> ${EMBED_NAME}();
     file(RELATIVE_PATH relative "${base}" "${absolute}")
     if(relative MATCHES "^\\.\\./")
       message(FATAL_ERROR "volkrin_embed_files(${EMBED_NAME}): ${file} is outside ${EMBED_BASE_DIR}")
+    endif()
+    # Paths go into C++ string literals and URLs as they are.
+    if(NOT relative MATCHES "^[A-Za-z0-9._/-]+$")
+      message(FATAL_ERROR "volkrin_embed_files(${EMBED_NAME}): ${relative}: only letters, "
+                          "digits, '.', '_', '-' and '/' are embedded")
     endif()
     string(APPEND entries "${relative}\n${absolute}\n")
     list(APPEND absolute_files "${absolute}")

@@ -7,7 +7,7 @@
 
 #include "embedded/docs.hpp"
 #include "http/conditional.hpp"
-#include "support/crypto.hpp"
+#include "support/strong_etag.hpp"
 
 namespace volkrin::api {
 namespace {
@@ -27,7 +27,7 @@ const Document& openapi_document() {
     const EmbeddedFile* file = find_embedded(embedded::docs(), "openapi.yaml");
     if (file == nullptr) throw std::logic_error("docs/openapi.yaml is not embedded");
     auto bytes = std::make_shared<const std::string>(file->data);
-    std::string etag = "\"" + crypto::hex_encode(crypto::sha256(*bytes).substr(0, 12)) + "\"";
+    std::string etag = strong_etag(*bytes);
     return Document{std::move(bytes), std::move(etag)};
   }();
   return document;

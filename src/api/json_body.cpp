@@ -1,12 +1,11 @@
 // JSON request bodies; see json_body.hpp.
 #include "api/json_body.hpp"
 
-#include <strings.h>
-
 #include <boost/json/parse.hpp>
 #include <cmath>
 
 #include "support/api_error.hpp"
+#include "support/ascii.hpp"
 
 namespace volkrin::api {
 namespace {
@@ -16,13 +15,11 @@ bool is_json_type(std::string_view content_type) {
   std::string_view type = content_type.substr(0, semicolon);
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
   constexpr std::string_view kJson = "application/json";
-  if (type.size() == kJson.size() && strncasecmp(type.data(), kJson.data(), kJson.size()) == 0) {
-    return true;
-  }
+  if (iequals(type, kJson)) return true;
   // application/<something>+json, e.g. application/merge-patch+json
   constexpr std::string_view kApp = "application/";
-  return type.size() > kApp.size() + 5 && strncasecmp(type.data(), kApp.data(), kApp.size()) == 0 &&
-         strncasecmp(type.data() + type.size() - 5, "+json", 5) == 0;
+  return type.size() > kApp.size() + 5 && iequals(type.substr(0, kApp.size()), kApp) &&
+         iequals(type.substr(type.size() - 5), "+json");
 }
 
 bool all_finite(const boost::json::value& v) {

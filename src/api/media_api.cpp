@@ -18,7 +18,7 @@ using http::Request;
 using http::Response;
 
 std::optional<OpenedMedia> open_media(MediaStore& media, const std::string& key) {
-  std::shared_ptr<OpenedObject> object;
+  std::unique_ptr<OpenedObject> object;
   try {
     object = media.open(key);
   } catch (const std::invalid_argument&) {
@@ -35,7 +35,10 @@ std::optional<OpenedMedia> open_media(MediaStore& media, const std::string& key)
   } else if (auto image = sniff_image(head)) {
     type = std::string(image_mime(*image));
   }
-  return OpenedMedia{std::move(object), std::move(type)};
+  const StoredObject& info = object->info();
+  auto file = std::make_shared<http::OpenFile>(object->release_fd(), info.size, info.modified_ms,
+                                               info.etag);
+  return OpenedMedia{std::move(file), std::move(type)};
 }
 
 void add_media_routes(http::Router& router, MediaStore& media, std::string signing_secret) {

@@ -1,8 +1,11 @@
 // GET/HEAD /media/<key>: the bytes behind a signed local media URL.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "http/open_file.hpp"
 #include "http/router.hpp"
 #include "ports/media_store.hpp"
 
@@ -10,7 +13,7 @@ namespace volkrin::api {
 
 // The object opened for sending, with the content type its bytes show.
 struct OpenedMedia {
-  std::shared_ptr<OpenedObject> object;
+  std::shared_ptr<http::OpenFile> object;
   std::string content_type;
 };
 // Blocking (open + a read of the first bytes): call through offload().

@@ -10,8 +10,8 @@
 #include "http/file_response.hpp"
 #include "service/track_json.hpp"
 #include "support/api_error.hpp"
-#include "support/crypto.hpp"
 #include "support/object_id.hpp"
+#include "support/strong_etag.hpp"
 #include "support/time_format.hpp"
 #include "support/worker_pool.hpp"
 
@@ -84,7 +84,7 @@ awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
   }
   Response r;
   r.body = co_await tracks.list_page(std::move(query));
-  const std::string etag = "\"" + crypto::hex_encode(crypto::sha256(r.body).substr(0, 12)) + "\"";
+  const std::string etag = strong_etag(r.body);
   co_return not_modified_or(std::move(r), req, etag);
 }
 

@@ -5,8 +5,9 @@
 #include <memory>
 #include <utility>
 
+#include "embedded/web.hpp"
 #include "http/conditional.hpp"
-#include "support/crypto.hpp"
+#include "support/strong_etag.hpp"
 
 namespace volkrin::api {
 namespace {
@@ -59,14 +60,14 @@ std::string_view web_content_type(std::string_view name) {
 }
 
 void add_web_routes(http::Router& router) {
-  for (const EmbeddedFile& embedded : embedded_web_files()) {
+  // The files of web/ by name ("index.html", "app.js", ...), embedded by CMakeLists.txt.
+  for (const EmbeddedFile& embedded : embedded::web()) {
     auto file = std::make_shared<const ServedFile>(
-        ServedFile{std::make_shared<const std::string>(embedded.bytes),
-                   std::string(web_content_type(embedded.name)),
-                   "\"" + crypto::hex_encode(crypto::sha256(embedded.bytes).substr(0, 12)) + "\""});
+        ServedFile{std::make_shared<const std::string>(embedded.data),
+                   std::string(web_content_type(embedded.path)), strong_etag(embedded.data)});
     auto handler = [file](Request& req) { return serve(*file, req); };
-    router.add("GET", "/" + std::string(embedded.name), Access::open, handler);
-    if (embedded.name == "index.html") router.add("GET", "/", Access::open, handler);
+    router.add("GET", "/" + std::string(embedded.path), Access::open, handler);
+    if (embedded.path == "index.html") router.add("GET", "/", Access::open, handler);
   }
 }
 

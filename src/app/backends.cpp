@@ -13,11 +13,11 @@
 #include "cache/redis/redis_rate_limiter.hpp"
 #include "media/local_media_store.hpp"
 #include "media/s3/s3_media_store.hpp"
-#include "store/postgres/postgres_metadata_store.hpp"
-#include "store/postgres/postgres_url.hpp"
 #include "ratelimit/memory_rate_limiter.hpp"
+#include "store/postgres/postgres_metadata_store.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/crypto.hpp"
+#include "support/postgres_url.hpp"
 
 namespace volkrin {
 

@@ -1,11 +1,10 @@
 // Access log formatting; see access_log.hpp.
 #include "http/access_log.hpp"
 
-#include <strings.h>
-
 #include <array>
 #include <cstdio>
 
+#include "support/ascii.hpp"
 #include "support/log.hpp"
 #include "support/time_format.hpp"
 
@@ -17,7 +16,7 @@ bool is_secret_param(std::string_view key) {
       "sig", "signature", "token", "access_token", "x-amz-signature", "x-amz-credential",
       "x-amz-security-token"};
   for (auto s : kSecret) {
-    if (s.size() == key.size() && strncasecmp(s.data(), key.data(), s.size()) == 0) return true;
+    if (iequals(s, key)) return true;
   }
   return false;
 }

@@ -7,18 +7,11 @@
 #include <optional>
 
 #include "http/http_text.hpp"
+#include "support/ascii.hpp"
 
 namespace volkrin::http {
 
 namespace {
-
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
-}
 
 // One or more ASCII digits and nothing else; nullopt on anything else or on overflow.
 std::optional<std::uint64_t> parse_digits(std::string_view s) {
@@ -60,7 +53,7 @@ RangeDecision decide_range(std::string_view range_header, std::uint64_t size) {
   const std::string_view header = trim_ows(range_header);
   const std::size_t eq = header.find('=');
   if (eq == std::string_view::npos) return kFull;
-  if (!equals_ignoring_case(trim_ows(header.substr(0, eq)), "bytes")) return kFull;
+  if (!iequals(trim_ows(header.substr(0, eq)), "bytes")) return kFull;
 
   const auto spec = single_element(header.substr(eq + 1));
   if (!spec) return kFull;

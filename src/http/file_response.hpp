@@ -1,4 +1,4 @@
-// Answers a request for a stored object: conditional requests, Range, and a body that
+// Answers a request for a file: conditional requests, Range, and a body that
 // goes out with sendfile(2).
 #pragma once
 
@@ -6,15 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "http/open_file.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "ports/media_store.hpp"
 
 namespace volkrin::http {
 
-// 200 with the whole object, 206 with one range, 304 when If-None-Match matches, or 416
+// 200 with the whole file, 206 with one range, 304 when If-None-Match matches, or 416
 // with "Content-Range: bytes */size". Always Accept-Ranges, ETag, Last-Modified.
-Response file_response(const Request& request, std::shared_ptr<OpenedObject> object,
+Response file_response(const Request& request, std::shared_ptr<OpenFile> file,
                        std::string_view content_type, std::string_view cache_control);
 
 }  // namespace volkrin::http

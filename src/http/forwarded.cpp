@@ -1,11 +1,10 @@
 // X-Forwarded-For / X-Forwarded-Proto handling; see forwarded.hpp.
 #include "http/forwarded.hpp"
 
-#include <strings.h>
-
 #include <string>
 
 #include "http/http_text.hpp"
+#include "support/ascii.hpp"
 
 namespace volkrin::http {
 
@@ -32,8 +31,8 @@ void apply_forwarded_headers(Request& request, const std::vector<Cidr>& trusted_
 
   std::string_view proto = request.header("X-Forwarded-Proto");
   proto = trim_ows(proto.substr(0, proto.find(',')));
-  if (proto.size() == 5 && strncasecmp(proto.data(), "https", 5) == 0) request.scheme = "https";
-  if (proto.size() == 4 && strncasecmp(proto.data(), "http", 4) == 0) request.scheme = "http";
+  if (iequals(proto, "https")) request.scheme = "https";
+  if (iequals(proto, "http")) request.scheme = "http";
 }
 
 }  // namespace volkrin::http

@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "support/ascii.hpp"
+
 namespace volkrin::http {
 
 // Optional whitespace: space or horizontal tab.
@@ -11,9 +13,7 @@ constexpr bool is_ows(char c) {
 }
 
 constexpr std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
+  return trim(s, " \t");
 }
 
 }  // namespace volkrin::http

@@ -1,7 +1,7 @@
 // Route parameters and query-string lookups of a Request.
 #include "http/request.hpp"
 
-#include "http/router.hpp"
+#include "support/percent_decode.hpp"
 
 namespace volkrin::http {
 

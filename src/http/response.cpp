@@ -2,13 +2,14 @@
 #include "http/response.hpp"
 
 #include <boost/json/serialize.hpp>
-#include <strings.h>
+
+#include "support/ascii.hpp"
 
 namespace volkrin::http {
 
 std::string_view Response::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+    if (iequals(k, name)) return v;
   }
   return {};
 }

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "ports/media_store.hpp"
+#include "http/open_file.hpp"
 
 namespace volkrin::http {
 
@@ -18,7 +18,7 @@ inline constexpr std::string_view kJsonType = "application/json; charset=utf-8";
 
 // Part of an open file, sent with sendfile(2).
 struct FileSlice {
-  std::shared_ptr<OpenedObject> file;
+  std::shared_ptr<OpenFile> file;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
 };

@@ -1,19 +1,13 @@
 // Route matching and target parsing; see router.hpp.
 #include "http/router.hpp"
 
-#include <strings.h>
-
 #include <stdexcept>
+
+#include "support/ascii.hpp"
+#include "support/percent_decode.hpp"
 
 namespace volkrin::http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -27,10 +21,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
   // "/a/b/" → ["a", "b"]; "/" → [].
   if (!parts.empty() && parts.back().empty()) parts.pop_back();
   return parts;
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool route_matches(const Route& route, const Target& target,
@@ -55,7 +45,7 @@ bool route_matches(const Route& route, const Target& target,
     if (!p.empty() && p[0] == ':') {
       if (segs[i].empty()) return false;
       if (params) params->emplace_back(p.substr(1), segs[i]);
-    } else if (!equals_ignore_case(p, segs[i])) {
+    } else if (!iequals(p, segs[i])) {
       return false;
     }
   }
@@ -63,27 +53,6 @@ bool route_matches(const Route& route, const Target& target,
 }
 
 }  // namespace
-
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::optional<Target> parse_target(std::string_view target) {
   if (target.empty() || target[0] != '/') return std::nullopt;
@@ -95,7 +64,7 @@ std::optional<Target> parse_target(std::string_view target) {
   }
   if (auto hash = t.query.find('#'); hash != std::string::npos) t.query.resize(hash);
   for (std::string_view raw : split_path(raw_path)) {
-    auto decoded = percent_decode(raw, false);
+    auto decoded = percent_decode(raw);
     if (!decoded) return std::nullopt;
     if (decoded->find('\0') != std::string::npos) return std::nullopt;
     if (*decoded == "." || *decoded == "..") return std::nullopt;

@@ -39,8 +39,6 @@ struct Target {
 // NUL bytes, "." or ".." segments.
 std::optional<Target> parse_target(std::string_view target);
 
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
-
 class Router {
  public:
   // Patterns are literal segments, ":name" (one segment) and a final "*name" (the rest of

@@ -7,6 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "support/unique_fd.hpp"
 
 namespace volkrin {
 
@@ -35,14 +38,13 @@ class MediaUpload {
 class OpenedObject {
  public:
   OpenedObject(int fd, StoredObject info) : fd_(fd), info_(std::move(info)) {}
-  ~OpenedObject();
-  OpenedObject(const OpenedObject&) = delete;
-  OpenedObject& operator=(const OpenedObject&) = delete;
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   const StoredObject& info() const { return info_; }
+  // The descriptor, now the caller's to close.
+  UniqueFd release_fd() { return std::move(fd_); }
 
  private:
-  int fd_;
+  UniqueFd fd_;
   StoredObject info_;
 };
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstring>
 
+#include "support/ascii.hpp"
 #include "support/crypto.hpp"
 
 namespace volkrin {
@@ -36,13 +37,7 @@ std::string address_key(std::string_view address) {
 
 std::string account_key(std::string_view email) {
   constexpr std::size_t kMaxPlain = 254;
-  const auto first = email.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = email.find_last_not_of(" \t\r\n");
-  std::string key(email.substr(first, last - first + 1));
-  std::transform(key.begin(), key.end(), key.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
+  std::string key = ascii_lower(trim(email));
   if (key.size() > kMaxPlain) key = "sha256:" + crypto::hex_encode(crypto::sha256(key));
   return key;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "support/api_error.hpp"
+#include "support/ascii.hpp"
 #include "support/crypto.hpp"
 #include "support/jwt.hpp"
 #include "support/metrics.hpp"
@@ -12,13 +13,6 @@
 
 namespace volkrin {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Code points in valid UTF-8; invalid UTF-8 counts as -1.
 long utf8_length(std::string_view s) {
@@ -52,11 +46,7 @@ std::string normalize_email(std::string_view raw) {
                   email.find_first_of(" \t\r\n") == std::string_view::npos && !has_control(email) &&
                   utf8_length(email) > 0;
   if (!ok) throw ApiError(400, "Please provide a valid email address");
-  std::string lower(email);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return lower;
+  return ascii_lower(email);
 }
 
 std::string validate_name(std::string_view raw) {

@@ -5,9 +5,9 @@
 
 #include "service/track_json.hpp"
 #include "support/api_error.hpp"
-#include "support/crypto.hpp"
 #include "support/metrics.hpp"
 #include "support/object_id.hpp"
+#include "support/strong_etag.hpp"
 #include "support/time_format.hpp"
 #include "support/worker_pool.hpp"
 
@@ -34,13 +34,11 @@ awaitable<TrackListBody> TrackService::list_all() {
   auto entry = co_await offload([this] {
     // "<etag>\n<json>" written in place: the JSON goes after room for the ETag, whose length
     // is fixed, so a large list is never copied.
-    constexpr std::size_t kEtagSize = 2 + 24;  // quotes around 12 bytes in hex
-    std::string bytes(kEtagSize, ' ');
+    std::string bytes(kStrongEtagSize, ' ');
     bytes += '\n';
     append_tracks_json_array(bytes, store_.list_tracks({}), settings_.public_base_url);
-    const std::string_view json = std::string_view(bytes).substr(kEtagSize + 1);
-    const std::string etag = "\"" + crypto::hex_encode(crypto::sha256(json).substr(0, 12)) + "\"";
-    bytes.replace(0, kEtagSize, etag);
+    const std::string_view json = std::string_view(bytes).substr(kStrongEtagSize + 1);
+    bytes.replace(0, kStrongEtagSize, strong_etag(json));
     return std::make_shared<const std::string>(std::move(bytes));
   });
   if (stamp) co_await cache_.set_unless_removed(kListKey, entry, kListTtl, *stamp);

@@ -5,22 +5,13 @@
 
 #include "media/storage_key.hpp"
 #include "support/api_error.hpp"
+#include "support/ascii.hpp"
 #include "support/metrics.hpp"
 #include "support/object_id.hpp"
 #include "support/time_format.hpp"
 
 namespace volkrin {
 namespace {
-
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
 
 std::string mib(std::uint64_t bytes) {
   if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
@@ -40,8 +31,8 @@ std::uint64_t TrackUpload::limit(UploadFile which) const {
 }
 
 void TrackUpload::set_field(std::string_view name, std::string value) {
-  if (name == "title") title_ = trimmed(value);
-  if (name == "artist") artist_ = trimmed(value);
+  if (name == "title") title_ = std::string(trim(value));
+  if (name == "artist") artist_ = std::string(trim(value));
 }
 
 void TrackUpload::begin_file(UploadFile which, std::string_view client_filename) {

@@ -18,9 +18,11 @@
 #include <system_error>
 #include <utility>
 
-#include "store/postgres/postgres_url.hpp"
+#include "support/ascii.hpp"
 #include "support/config_detail.hpp"
 #include "support/log.hpp"
+#include "support/percent_decode.hpp"
+#include "support/postgres_url.hpp"
 
 namespace volkrin {
 
@@ -71,26 +73,11 @@ std::optional<std::string> get(const EnvLookup& env, const char* name) {
   return value;
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
-
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-std::string_view trim_blanks(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
 }
 
 // Decimal digits only: no sign, no whitespace, no trailing junk, no overflow.
@@ -251,31 +238,6 @@ void reject_unsupported_backends(const EnvLookup& env) {
          "tracks collections with \"volkrin import-mongo --users users.json --tracks "
          "tracks.json\"");
   }
-}
-
-int hex_digit(char c) {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX escapes decoded; nullopt for a malformed escape.
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size() || hex_digit(text[i + 1]) < 0 || hex_digit(text[i + 2]) < 0) {
-      return std::nullopt;
-    }
-    out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
-    i += 2;
-  }
-  return out;
 }
 
 // A Redis server's host: IPv4, IPv6 (brackets optional) or a host name. Empty when invalid.
@@ -613,7 +575,7 @@ std::vector<std::string> parse_cors_origins(const std::string& value) {
   std::string_view rest = value;
   while (true) {
     const auto comma = rest.find(',');
-    const auto entry = trim_blanks(rest.substr(0, comma));
+    const auto entry = trim(rest.substr(0, comma), " \t");
     if (entry == "*") {
       origins.emplace_back("*");
     } else if (!entry.empty()) {
@@ -706,7 +668,7 @@ std::vector<Cidr> parse_cidr_list(const char* name, std::string_view text) {
   std::vector<Cidr> ranges;
   while (!text.empty()) {
     const auto comma = text.find(',');
-    const std::string_view entry = trim_blanks(text.substr(0, comma));
+    const std::string_view entry = trim(text.substr(0, comma), " \t");
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     if (entry.empty()) continue;
     auto range = parse_cidr(entry);

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "service/password_hasher.hpp"
 #include "support/cidr.hpp"
+#include "support/hash_cost.hpp"
 
 namespace volkrin {
 

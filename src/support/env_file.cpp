@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "support/ascii.hpp"
 #include "support/config.hpp"
 #include "support/config_detail.hpp"
 
@@ -20,19 +21,19 @@ namespace {
   throw ConfigError(message);
 }
 
+// Blanks around keys and values: whitespace but the line break.
+constexpr std::string_view kBlanks = " \t\f\v\r";
+
 bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
+  return kBlanks.find(c) != std::string_view::npos;
 }
 
 std::string_view trim_left(std::string_view text) {
-  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
-  return text;
+  return trim_start(text, kBlanks);
 }
 
-std::string_view trim(std::string_view text) {
-  text = trim_left(text);
-  while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
-  return text;
+std::string_view trim_blanks(std::string_view text) {
+  return trim(text, kBlanks);
 }
 
 bool is_valid_key(std::string_view key) {
@@ -110,7 +111,7 @@ std::string parse_value(std::string_view raw, std::size_t line) {
       break;
     }
   }
-  return std::string(trim(raw));
+  return std::string(trim_blanks(raw));
 }
 
 // The value held in a NAME_FILE file (a Docker or Kubernetes secret): its text without
@@ -152,7 +153,7 @@ std::map<std::string, std::string> parse_env_file(std::string_view text) {
     text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
-    line = trim(line);
+    line = trim_blanks(line);
     if (line.empty() || line.front() == '#') continue;
 
     constexpr std::string_view kExport = "export";
@@ -163,7 +164,7 @@ std::map<std::string, std::string> parse_env_file(std::string_view text) {
 
     const auto equals = line.find('=');
     if (equals == std::string_view::npos) line_error(line_number, "expected KEY=VALUE");
-    const auto key = trim(line.substr(0, equals));
+    const auto key = trim_blanks(line.substr(0, equals));
     if (!is_valid_key(key)) {
       line_error(line_number,
                  "invalid variable name (letters, digits and '_', not starting with a digit)");

@@ -13,8 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include "support/ascii.hpp"
 #include "support/config.hpp"
 #include "support/config_detail.hpp"
+#include "support/unique_fd.hpp"
 
 namespace volkrin {
 
@@ -35,26 +37,6 @@ constexpr mode_t kFileMode = 0600;
                     quote_for_message(path.string()) + ": " + errno_text(error));
 }
 
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now and reports the result (close can report a failed delayed write).
-  int close() {
-    const int result = ::close(fd_);
-    fd_ = -1;
-    return result;
-  }
-
- private:
-  int fd_;
-};
-
 // Creates `dir` and any missing parents, each with mode 0700.
 void make_directories(const fs::path& dir) {
   fs::path current;
@@ -68,14 +50,6 @@ void make_directories(const fs::path& dir) {
     if (errno != ENOENT) fail("create", dir, errno);
     if (::mkdir(current.c_str(), kDirMode) != 0 && errno != EEXIST) fail("create", dir, errno);
   }
-}
-
-std::string trim_whitespace(std::string_view text) {
-  constexpr std::string_view kWhitespace = " \t\r\n\f\v";
-  const auto first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kWhitespace);
-  return std::string(text.substr(first, last - first + 1));
 }
 
 // The trimmed secret, or nullopt when the file does not exist. Never echoes the content.
@@ -97,7 +71,7 @@ std::optional<std::string> read_secret(const fs::path& file) {
     content.append(buffer.data(), static_cast<std::size_t>(got));
     if (content.size() > kMaxFileBytes) break;
   }
-  std::string secret = trim_whitespace(content);
+  std::string secret(trim(content, " \t\r\n\f\v"));
   OPENSSL_cleanse(content.data(), content.size());
   if (secret.size() < kMinSecretChars || content.size() > kMaxFileBytes) {
     OPENSSL_cleanse(secret.data(), secret.size());

@@ -9,52 +9,22 @@
 #include <map>
 #include <stdexcept>
 
+#include "support/ascii.hpp"
 #include "support/crypto.hpp"
 
 namespace volkrin::sigv4 {
 namespace {
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lowered(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
 // Leading and trailing blanks dropped, every run of blanks inside made one space.
 std::string trim_all(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  bool pending_space = false;
-  for (char c : value) {
-    if (is_blank(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += c;
-  }
-  return out;
+  return collapse_whitespace(value, " \t");
 }
 
 // Lower-cased names in order, each with its trimmed values joined by ','.
 std::map<std::string, std::string> canonical_header_map(const Params& headers) {
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : headers) {
-    auto [it, inserted] = out.try_emplace(lowered(name), trim_all(value));
+    auto [it, inserted] = out.try_emplace(ascii_lower(name), trim_all(value));
     if (!inserted) it->second += "," + trim_all(value);
   }
   return out;
@@ -80,7 +50,7 @@ std::vector<std::pair<std::string, std::string>> encoded_sorted(const Params& qu
 }
 
 void erase_param(Params& params, std::string_view name) {
-  std::erase_if(params, [name](const auto& p) { return equals_ignoring_case(p.first, name); });
+  std::erase_if(params, [name](const auto& p) { return iequals(p.first, name); });
 }
 
 }  // namespace

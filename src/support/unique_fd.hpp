@@ -29,6 +29,8 @@ class UniqueFd {
     fd_ = -1;
     return fd;
   }
+  // Closes now and reports close(2)'s result, which can be a failed delayed write.
+  int close() noexcept { return ::close(release()); }
   // Closes the current descriptor (keeping errno, so callers can still report what failed
   // before) and takes ownership of fd.
   void reset(int fd = -1) noexcept {

@@ -27,6 +27,8 @@
 #include <charconv>
 #include <mutex>
 
+#include "support/ascii.hpp"
+
 namespace volkrin::s3 {
 namespace {
 
@@ -42,15 +44,6 @@ constexpr std::uint64_t kMaxResponseBody = 4u << 20;
 // Servers close idle keep-alive connections after a few seconds (Node: 5 s, S3: ~20 s); a
 // connection idle longer than this is not reused.
 constexpr auto kMaxIdle = std::chrono::seconds(4);
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
 
 bool is_ip_address(const std::string& host) {
   boost::system::error_code ec;
@@ -138,7 +131,7 @@ std::optional<HttpEndpoint> parse_endpoint(std::string_view url) {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (equals_ignoring_case(key, name)) return value;
+    if (iequals(key, name)) return value;
   }
   return std::nullopt;
 }

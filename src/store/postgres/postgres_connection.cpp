@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "store/postgres/postgres_error.hpp"
-#include "store/postgres/postgres_url.hpp"
+#include "support/postgres_url.hpp"
 
 namespace volkrin {
 namespace {

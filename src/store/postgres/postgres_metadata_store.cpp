@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "store/postgres/postgres_migrations.hpp"
-#include "store/postgres/postgres_url.hpp"
+#include "support/postgres_url.hpp"
 
 namespace volkrin {
 namespace {

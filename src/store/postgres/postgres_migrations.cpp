@@ -2,10 +2,10 @@
 #include "store/postgres/postgres_migrations.hpp"
 
 #include <array>
-#include <stdexcept>
 #include <string>
 
 #include "store/postgres/postgres_connection.hpp"
+#include "store/schema_version.hpp"
 
 namespace volkrin {
 namespace {
@@ -106,15 +106,7 @@ void apply_postgres_migrations(PostgresConnection& connection,
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
     const std::int64_t version = connection.run(kCurrentVersion).int64(0, 0);
-    if (version < 0) {
-      throw std::runtime_error("database schema version " + std::to_string(version) +
-                               " is not valid");
-    }
-    if (version > known) {
-      throw std::runtime_error("database schema version " + std::to_string(version) +
-                               " is newer than this build supports (" + std::to_string(known) +
-                               "); it was written by a newer volkrin");
-    }
+    check_schema_version(version, known);
     if (version == known) {
       transaction.commit();
       return;

@@ -3,9 +3,9 @@
 
 #include <array>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 
+#include "store/schema_version.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
@@ -88,15 +88,7 @@ void apply_migrations(SqliteConnection& connection, std::span<const std::string_
     // same file at the same time cannot make a script run twice.
     SqliteTransaction transaction(connection);
     const std::int64_t version = user_version(connection);
-    if (version < 0) {
-      throw std::runtime_error("database schema version " + std::to_string(version) +
-                               " is not valid");
-    }
-    if (version > known) {
-      throw std::runtime_error("database schema version " + std::to_string(version) +
-                               " is newer than this build supports (" + std::to_string(known) +
-                               "); it was written by a newer volkrin");
-    }
+    check_schema_version(version, known);
     if (version == known) return;
     connection.exec(std::string(scripts[static_cast<std::size_t>(version)]));
     connection.exec("PRAGMA user_version = " + std::to_string(version + 1));

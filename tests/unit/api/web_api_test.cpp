@@ -6,15 +6,17 @@
 #include <set>
 #include <string>
 
+#include "embedded/web.hpp"
+
 namespace volkrin::api {
 namespace {
 
 TEST(WebApi, embeds_the_player_files) {
   std::set<std::string> names;
-  for (const auto& file : embedded_web_files()) {
-    names.emplace(file.name);
-    EXPECT_FALSE(file.bytes.empty()) << file.name;
-    EXPECT_NE(web_content_type(file.name), "application/octet-stream") << file.name;
+  for (const auto& file : embedded::web()) {
+    names.emplace(file.path);
+    EXPECT_FALSE(file.data.empty()) << file.path;
+    EXPECT_NE(web_content_type(file.path), "application/octet-stream") << file.path;
   }
   for (const char* expected : {"index.html", "app.js", "style.css", "icon.svg"}) {
     EXPECT_TRUE(names.contains(expected)) << expected;

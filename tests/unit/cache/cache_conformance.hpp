@@ -16,9 +16,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <concepts>
 #include <memory>
@@ -28,6 +25,7 @@
 #include <vector>
 
 #include "ports/cache.hpp"
+#include "test_support.hpp"
 
 namespace volkrin::test {
 
@@ -38,15 +36,6 @@ concept CacheBackend = std::default_initializable<B> &&
   backend.close();
   backend.advance(by);
 };
-
-// Runs one coroutine to completion on a private io_context; rethrows what it threw.
-template <typename T>
-T run_sync(boost::asio::awaitable<T> task) {
-  boost::asio::io_context io;
-  auto result = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
-  io.run();
-  return result.get();
-}
 
 inline std::shared_ptr<const std::string> bytes(std::string text) {
   return std::make_shared<const std::string>(std::move(text));
@@ -79,21 +68,21 @@ class CacheConformance : public ::testing::Test {
   Backend& backend() { return backend_; }
 
   std::string get(std::string_view key) {
-    return volkrin::test::text_of(volkrin::test::run_sync(cache_->get(key)));
+    return volkrin::test::text_of(volkrin::test::run_coroutine(cache_->get(key)));
   }
   void set(std::string_view key, std::string value,
            std::chrono::seconds ttl = std::chrono::seconds(60)) {
-    volkrin::test::run_sync(cache_->set(key, volkrin::test::bytes(std::move(value)), ttl));
+    volkrin::test::run_coroutine(cache_->set(key, volkrin::test::bytes(std::move(value)), ttl));
   }
-  void remove(std::string_view key) { volkrin::test::run_sync(cache_->remove(key)); }
+  void remove(std::string_view key) { volkrin::test::run_coroutine(cache_->remove(key)); }
   std::string stamp(std::string_view key) {
-    const auto stamp = volkrin::test::run_sync(cache_->removal_stamp(key));
+    const auto stamp = volkrin::test::run_coroutine(cache_->removal_stamp(key));
     EXPECT_TRUE(stamp.has_value()) << "no removal stamp for " << key;
     return stamp.value_or("");
   }
   void fill(std::string_view key, std::string value, std::string stamp) {
-    volkrin::test::run_sync(cache_->set_unless_removed(key, volkrin::test::bytes(std::move(value)),
-                                                       std::chrono::seconds(60), std::move(stamp)));
+    volkrin::test::run_coroutine(cache_->set_unless_removed(
+        key, volkrin::test::bytes(std::move(value)), std::chrono::seconds(60), std::move(stamp)));
   }
 
  private:
@@ -103,17 +92,17 @@ class CacheConformance : public ::testing::Test {
 
 TYPED_TEST_SUITE_P(CacheConformance);
 
-TYPED_TEST_P(CacheConformance, UnknownKeyMisses) {
-  EXPECT_EQ(volkrin::test::run_sync(this->cache().get("never-set")), nullptr);
+TYPED_TEST_P(CacheConformance, unknown_key_misses) {
+  EXPECT_EQ(volkrin::test::run_coroutine(this->cache().get("never-set")), nullptr);
 }
 
-TYPED_TEST_P(CacheConformance, SetValueIsReturnedByGet) {
+TYPED_TEST_P(CacheConformance, set_value_is_returned_by_get) {
   this->set("track:1", "payload");
   EXPECT_EQ(this->get("track:1"), "payload");
   EXPECT_EQ(this->get("track:1"), "payload") << "a hit must not consume the entry";
 }
 
-TYPED_TEST_P(CacheConformance, SetOverwritesThePreviousValue) {
+TYPED_TEST_P(CacheConformance, set_overwrites_the_previous_value) {
   this->set("k", "first");
   this->set("k", "second, longer than the first");
   EXPECT_EQ(this->get("k"), "second, longer than the first");
@@ -121,7 +110,7 @@ TYPED_TEST_P(CacheConformance, SetOverwritesThePreviousValue) {
   EXPECT_EQ(this->get("k"), "3");
 }
 
-TYPED_TEST_P(CacheConformance, RemovedKeyMisses) {
+TYPED_TEST_P(CacheConformance, removed_key_misses) {
   this->set("k", "v");
   this->set("other", "kept");
   this->remove("k");
@@ -129,7 +118,7 @@ TYPED_TEST_P(CacheConformance, RemovedKeyMisses) {
   EXPECT_EQ(this->get("other"), "kept");
 }
 
-TYPED_TEST_P(CacheConformance, RemovingAnUnknownKeyIsHarmless) {
+TYPED_TEST_P(CacheConformance, removing_an_unknown_key_is_harmless) {
   EXPECT_NO_THROW(this->remove("never-set"));
   this->set("k", "v");
   this->remove("k");
@@ -137,7 +126,7 @@ TYPED_TEST_P(CacheConformance, RemovingAnUnknownKeyIsHarmless) {
   EXPECT_EQ(this->get("k"), "<miss>");
 }
 
-TYPED_TEST_P(CacheConformance, KeysAreComparedExactly) {
+TYPED_TEST_P(CacheConformance, keys_are_compared_exactly) {
   this->set("list:page=1", "one");
   this->set("list:page=10", "ten");
   this->set("List:page=1", "upper");
@@ -147,20 +136,20 @@ TYPED_TEST_P(CacheConformance, KeysAreComparedExactly) {
   EXPECT_EQ(this->get("list:page="), "<miss>");
 }
 
-TYPED_TEST_P(CacheConformance, ValuesAreBinarySafe) {
+TYPED_TEST_P(CacheConformance, values_are_binary_safe) {
   const std::string binary("\0\x01\xff\r\n\0end", 9);
   this->set("bin", binary);
   EXPECT_EQ(this->get("bin"), binary);
 }
 
-TYPED_TEST_P(CacheConformance, EmptyValueIsAHitNotAMiss) {
+TYPED_TEST_P(CacheConformance, empty_value_is_a_hit_not_a_miss) {
   this->set("empty", "");
-  const auto value = volkrin::test::run_sync(this->cache().get("empty"));
+  const auto value = volkrin::test::run_coroutine(this->cache().get("empty"));
   ASSERT_NE(value, nullptr);
   EXPECT_EQ(*value, "");
 }
 
-TYPED_TEST_P(CacheConformance, EntryExpiresAfterItsTtl) {
+TYPED_TEST_P(CacheConformance, entry_expires_after_its_ttl) {
   this->set("short", "v", std::chrono::seconds(2));
   this->set("long", "w", std::chrono::seconds(600));
   this->backend().advance(std::chrono::seconds(1));
@@ -170,7 +159,7 @@ TYPED_TEST_P(CacheConformance, EntryExpiresAfterItsTtl) {
   EXPECT_EQ(this->get("long"), "w");
 }
 
-TYPED_TEST_P(CacheConformance, OverwriteStartsANewTtl) {
+TYPED_TEST_P(CacheConformance, overwrite_starts_a_new_ttl) {
   this->set("k", "old", std::chrono::seconds(2));
   this->backend().advance(std::chrono::seconds(1));
   this->set("k", "new", std::chrono::seconds(4));
@@ -178,7 +167,7 @@ TYPED_TEST_P(CacheConformance, OverwriteStartsANewTtl) {
   EXPECT_EQ(this->get("k"), "new");
 }
 
-TYPED_TEST_P(CacheConformance, FillStoresWhenNothingWasRemovedSinceItsStamp) {
+TYPED_TEST_P(CacheConformance, fill_stores_when_nothing_was_removed_since_its_stamp) {
   const std::string stamp = this->stamp("list");
   this->fill("list", "read after the stamp", stamp);
   EXPECT_EQ(this->get("list"), "read after the stamp");
@@ -187,7 +176,7 @@ TYPED_TEST_P(CacheConformance, FillStoresWhenNothingWasRemovedSinceItsStamp) {
   EXPECT_EQ(this->get("list"), "read again");
 }
 
-TYPED_TEST_P(CacheConformance, RemovalAfterTheStampKeepsTheFillOut) {
+TYPED_TEST_P(CacheConformance, removal_after_the_stamp_keeps_the_fill_out) {
   const std::string stamp = this->stamp("list");
   this->remove("list");  // an invalidation while the value was being read
   this->fill("list", "read before the removal", stamp);
@@ -197,7 +186,7 @@ TYPED_TEST_P(CacheConformance, RemovalAfterTheStampKeepsTheFillOut) {
   EXPECT_EQ(this->get("list"), "read after the removal");
 }
 
-TYPED_TEST_P(CacheConformance, LateFillDoesNotReplaceANewerValue) {
+TYPED_TEST_P(CacheConformance, late_fill_does_not_replace_a_newer_value) {
   const std::string stamp = this->stamp("list");
   this->remove("list");
   this->set("list", "filled after the removal");
@@ -205,7 +194,7 @@ TYPED_TEST_P(CacheConformance, LateFillDoesNotReplaceANewerValue) {
   EXPECT_EQ(this->get("list"), "filled after the removal");
 }
 
-TYPED_TEST_P(CacheConformance, StampSurvivesASet) {
+TYPED_TEST_P(CacheConformance, stamp_survives_a_set) {
   // Only removals count: a value stored since the stamp does not stop a fill.
   const std::string stamp = this->stamp("list");
   this->set("list", "stored meanwhile");
@@ -213,7 +202,7 @@ TYPED_TEST_P(CacheConformance, StampSurvivesASet) {
   EXPECT_EQ(this->get("list"), "filled");
 }
 
-TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
+TYPED_TEST_P(CacheConformance, concurrent_set_and_get_from_four_threads) {
   constexpr int kThreads = 4;
   constexpr int kRounds = 250;
   std::vector<int> mismatches(kThreads, 0);
@@ -234,7 +223,7 @@ TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
           if (i % 7 == 0) co_await cache.remove(own);
         }
       };
-      volkrin::test::run_sync(work(this->cache(), t, mismatches[t]));
+      volkrin::test::run_coroutine(work(this->cache(), t, mismatches[t]));
     });
   }
   for (auto& thread : threads) thread.join();
@@ -247,10 +236,12 @@ TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
   }
 }
 
-REGISTER_TYPED_TEST_SUITE_P(CacheConformance, UnknownKeyMisses, SetValueIsReturnedByGet,
-                            SetOverwritesThePreviousValue, RemovedKeyMisses,
-                            RemovingAnUnknownKeyIsHarmless, KeysAreComparedExactly,
-                            ValuesAreBinarySafe, EmptyValueIsAHitNotAMiss, EntryExpiresAfterItsTtl,
-                            OverwriteStartsANewTtl, FillStoresWhenNothingWasRemovedSinceItsStamp,
-                            RemovalAfterTheStampKeepsTheFillOut, LateFillDoesNotReplaceANewerValue,
-                            StampSurvivesASet, ConcurrentSetAndGetFromFourThreads);
+REGISTER_TYPED_TEST_SUITE_P(CacheConformance, unknown_key_misses, set_value_is_returned_by_get,
+                            set_overwrites_the_previous_value, removed_key_misses,
+                            removing_an_unknown_key_is_harmless, keys_are_compared_exactly,
+                            values_are_binary_safe, empty_value_is_a_hit_not_a_miss,
+                            entry_expires_after_its_ttl, overwrite_starts_a_new_ttl,
+                            fill_stores_when_nothing_was_removed_since_its_stamp,
+                            removal_after_the_stamp_keeps_the_fill_out,
+                            late_fill_does_not_replace_a_newer_value, stamp_survives_a_set,
+                            concurrent_set_and_get_from_four_threads);

@@ -24,6 +24,7 @@
 
 #include "cache/cache_conformance.hpp"
 #include "cache/redis_services.hpp"
+#include "test_support.hpp"
 
 extern char** environ;
 
@@ -32,7 +33,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::bytes;
-using test::run_sync;
+using test::run_coroutine;
 using test::text_of;
 
 // A conformance backend: a RedisCache with a fresh key prefix on the server `UrlVariable`
@@ -73,7 +74,7 @@ namespace {
 // The message ping() throws, or "" when Redis answered.
 std::string ping_error(Cache& cache) {
   try {
-    run_sync(cache.ping());
+    run_coroutine(cache.ping());
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -122,30 +123,30 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-TEST(RedisCache, TlsWithOnlyTheSystemCasIsRefused) {
+TEST(RedisCache, tls_with_only_the_system_cas_is_refused) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  run_sync(cache.set("k", bytes("v"), 60s));
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  run_coroutine(cache.set("k", bytes("v"), 60s));
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_GE(test::cache_backend_errors(), errors + 2);
   EXPECT_NE(ping_error(cache).find("certificate verify failed"), std::string::npos)
       << ping_error(cache);
 }
 
-TEST(RedisCache, TlsWithAnotherCaIsRefused) {
+TEST(RedisCache, tls_with_another_ca_is_refused) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   VOLKRIN_REDIS_ENV(other_ca, "VOLKRIN_TEST_REDIS_OTHER_CA");
   test::RedisHarness harness(test::redis_settings(url, other_ca));
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_EQ(test::cache_backend_errors(), errors + 1);
   EXPECT_NE(ping_error(cache).find("certificate verify failed"), std::string::npos);
 }
 
-TEST(RedisCache, TlsChecksTheHostNameAgainstTheCertificate) {
+TEST(RedisCache, tls_checks_the_host_name_against_the_certificate) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   VOLKRIN_REDIS_ENV(ca, "VOLKRIN_TEST_REDIS_CA");
   const auto port = url.substr(url.rfind(':') + 1);
@@ -163,7 +164,7 @@ TEST(RedisCache, TlsChecksTheHostNameAgainstTheCertificate) {
   EXPECT_NE(error.find("certificate verify failed"), std::string::npos) << error;
 }
 
-TEST(RedisCache, UnreadableCaFileIsAConfigError) {
+TEST(RedisCache, unreadable_ca_file_is_a_config_error) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   RedisSettings settings = test::redis_settings(url, "/nonexistent/ca.crt");
   try {
@@ -174,23 +175,23 @@ TEST(RedisCache, UnreadableCaFileIsAConfigError) {
   }
 }
 
-TEST(RedisCache, AuthWithUserAndPasswordFromTheUrl) {
+TEST(RedisCache, auth_with_user_and_password_from_the_url) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_AUTH_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisCache cache(harness.client);
-  run_sync(cache.set("k", bytes("authorised"), 60s));
-  EXPECT_EQ(text_of(run_sync(cache.get("k"))), "authorised");
+  run_coroutine(cache.set("k", bytes("authorised"), 60s));
+  EXPECT_EQ(text_of(run_coroutine(cache.get("k"))), "authorised");
 }
 
-TEST(RedisCache, AuthWithAWrongPasswordFailsCleanlyAndNeverShowsIt) {
+TEST(RedisCache, auth_with_a_wrong_password_fails_cleanly_and_never_shows_it) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_AUTH_URL");
   RedisSettings settings = test::redis_settings(url);
   settings.password = "wrong-password-4711";
   test::RedisHarness harness(settings);
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
-  run_sync(cache.set("k", bytes("v"), 60s));
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
+  run_coroutine(cache.set("k", bytes("v"), 60s));
   EXPECT_GE(test::cache_backend_errors(), errors + 2);
   const std::string error = ping_error(cache);
   EXPECT_NE(error.find("AUTH"), std::string::npos) << error;
@@ -198,7 +199,7 @@ TEST(RedisCache, AuthWithAWrongPasswordFailsCleanlyAndNeverShowsIt) {
   EXPECT_EQ(error.find("wrong-password-4711"), std::string::npos) << error;
 }
 
-TEST(RedisCache, NoPasswordOnAServerThatWantsOneReadsAsMisses) {
+TEST(RedisCache, no_password_on_a_server_that_wants_one_reads_as_misses) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_AUTH_URL");
   RedisSettings settings = test::redis_settings(url);
   settings.username.clear();
@@ -206,12 +207,12 @@ TEST(RedisCache, NoPasswordOnAServerThatWantsOneReadsAsMisses) {
   test::RedisHarness harness(settings);
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_EQ(test::cache_backend_errors(), errors + 1);
   EXPECT_NE(ping_error(cache), "");
 }
 
-TEST(RedisCache, TheDatabaseFromTheUrlPathIsSelected) {
+TEST(RedisCache, the_database_from_the_url_path_is_selected) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   RedisSettings in_db3 = test::redis_settings(url + "/3");
   ASSERT_EQ(in_db3.db, 3u);
@@ -221,26 +222,26 @@ TEST(RedisCache, TheDatabaseFromTheUrlPathIsSelected) {
   test::RedisHarness zero(in_db0);
   RedisCache cache3(three.client);
   RedisCache cache0(zero.client);
-  run_sync(cache3.set("k", bytes("in three"), 60s));
-  EXPECT_EQ(text_of(run_sync(cache3.get("k"))), "in three");
-  EXPECT_EQ(run_sync(cache0.get("k")), nullptr);
-  run_sync(cache3.remove("k"));
+  run_coroutine(cache3.set("k", bytes("in three"), 60s));
+  EXPECT_EQ(text_of(run_coroutine(cache3.get("k"))), "in three");
+  EXPECT_EQ(run_coroutine(cache0.get("k")), nullptr);
+  run_coroutine(cache3.remove("k"));
 }
 
-TEST(RedisCache, EveryInstanceSeesAnInvalidationAtOnce) {
+TEST(RedisCache, every_instance_sees_an_invalidation_at_once) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings shared = test::redis_settings(url);
   test::RedisHarness first_process(shared);
   test::RedisHarness second_process(shared);
   RedisCache first(first_process.client);
   RedisCache second(second_process.client);
-  run_sync(first.set("tracks:all", bytes("\"etag\"\n[]"), 300s));
-  EXPECT_EQ(text_of(run_sync(second.get("tracks:all"))), "\"etag\"\n[]");
-  run_sync(second.remove("tracks:all"));
-  EXPECT_EQ(run_sync(first.get("tracks:all")), nullptr);
+  run_coroutine(first.set("tracks:all", bytes("\"etag\"\n[]"), 300s));
+  EXPECT_EQ(text_of(run_coroutine(second.get("tracks:all"))), "\"etag\"\n[]");
+  run_coroutine(second.remove("tracks:all"));
+  EXPECT_EQ(run_coroutine(first.get("tracks:all")), nullptr);
 }
 
-TEST(RedisCache, AFillLosesToARemovalByAnotherInstance) {
+TEST(RedisCache, a_fill_loses_to_a_removal_by_another_instance) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings shared = test::redis_settings(url);
   test::RedisHarness first_process(shared);
@@ -248,21 +249,21 @@ TEST(RedisCache, AFillLosesToARemovalByAnotherInstance) {
   RedisCache first(first_process.client);
   RedisCache second(second_process.client);
   // The first reads the database while the second invalidates (after an upload there).
-  const auto stamp = run_sync(first.removal_stamp("tracks:all"));
+  const auto stamp = run_coroutine(first.removal_stamp("tracks:all"));
   ASSERT_TRUE(stamp.has_value());
-  run_sync(second.remove("tracks:all"));
-  run_sync(first.set_unless_removed("tracks:all", bytes("\"old\"\n[]"), 300s, *stamp));
-  EXPECT_EQ(run_sync(second.get("tracks:all")), nullptr);
-  EXPECT_EQ(run_sync(first.get("tracks:all")), nullptr);
+  run_coroutine(second.remove("tracks:all"));
+  run_coroutine(first.set_unless_removed("tracks:all", bytes("\"old\"\n[]"), 300s, *stamp));
+  EXPECT_EQ(run_coroutine(second.get("tracks:all")), nullptr);
+  EXPECT_EQ(run_coroutine(first.get("tracks:all")), nullptr);
 
-  const auto fresh = run_sync(second.removal_stamp("tracks:all"));
+  const auto fresh = run_coroutine(second.removal_stamp("tracks:all"));
   ASSERT_TRUE(fresh.has_value());
   EXPECT_NE(*fresh, *stamp);
-  run_sync(second.set_unless_removed("tracks:all", bytes("\"new\"\n[1]"), 300s, *fresh));
-  EXPECT_EQ(text_of(run_sync(first.get("tracks:all"))), "\"new\"\n[1]");
+  run_coroutine(second.set_unless_removed("tracks:all", bytes("\"new\"\n[1]"), 300s, *fresh));
+  EXPECT_EQ(text_of(run_coroutine(first.get("tracks:all"))), "\"new\"\n[1]");
 }
 
-TEST(RedisCache, LargeValuesRoundTrip) {
+TEST(RedisCache, large_values_round_trip) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   VOLKRIN_REDIS_ENV(ca, "VOLKRIN_TEST_REDIS_CA");
   redis::ClientOptions options;  // a slow machine (or valgrind) must not time out here
@@ -271,14 +272,14 @@ TEST(RedisCache, LargeValuesRoundTrip) {
   RedisCache cache(harness.client);
   std::string big(3 << 20, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 3);
-  run_sync(cache.set("big", bytes(big), 60s));
-  const auto back = run_sync(cache.get("big"));
+  run_coroutine(cache.set("big", bytes(big), 60s));
+  const auto back = run_coroutine(cache.get("big"));
   ASSERT_NE(back, nullptr);
   EXPECT_EQ(back->size(), big.size());
   EXPECT_TRUE(*back == big) << "the bytes differ";
 }
 
-TEST(RedisCache, ManyCallsInFlightOnOneConnectionGetTheirOwnReplies) {
+TEST(RedisCache, many_calls_in_flight_on_one_connection_get_their_own_replies) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   redis::ClientOptions options;
   options.pool_size = 1;
@@ -300,25 +301,25 @@ TEST(RedisCache, ManyCallsInFlightOnOneConnectionGetTheirOwnReplies) {
   EXPECT_EQ(wrong, 0);
 }
 
-TEST(RedisCache, RedisDownReadsAsMissesQuicklyAndCountsEachFailure) {
+TEST(RedisCache, redis_down_reads_as_misses_quickly_and_counts_each_failure) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");  // only to run where the services are
   test::RedisHarness harness(
       test::redis_settings("redis://127.0.0.1:" + std::to_string(free_port())));
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
   auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_LT(seconds_since(started), 1.0);
   started = std::chrono::steady_clock::now();
   for (int i = 0; i < 20; ++i) {
-    EXPECT_EQ(run_sync(cache.get("k")), nullptr);
-    run_sync(cache.set("k", bytes("v"), 60s));
-    run_sync(cache.remove("k"));
+    EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
+    run_coroutine(cache.set("k", bytes("v"), 60s));
+    run_coroutine(cache.remove("k"));
   }
   EXPECT_LT(seconds_since(started), 1.0) << "calls must fail fast while Redis is down";
   EXPECT_EQ(test::cache_backend_errors(), errors + 61);
-  EXPECT_EQ(run_sync(cache.removal_stamp("k")), std::nullopt) << "no stamp, so no fill";
-  run_sync(cache.set_unless_removed("k", bytes("v"), 60s, ""));
+  EXPECT_EQ(run_coroutine(cache.removal_stamp("k")), std::nullopt) << "no stamp, so no fill";
+  run_coroutine(cache.set_unless_removed("k", bytes("v"), 60s, ""));
   EXPECT_EQ(test::cache_backend_errors(), errors + 63);
   EXPECT_NE(ping_error(cache).find("refused"), std::string::npos) << ping_error(cache);
 }
@@ -347,17 +348,17 @@ class LogCapture {
   std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
 };
 
-TEST(RedisCache, RedisDownIsLoggedOnceNotPerRequest) {
+TEST(RedisCache, redis_down_is_logged_once_not_per_request) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const LogCapture log;
   const std::string address = "127.0.0.1:" + std::to_string(free_port());
   test::RedisHarness harness(test::redis_settings("redis://" + address));
   RedisCache cache(harness.client);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   EXPECT_EQ(log.count("Redis at " + address), 1u);
 }
 
-TEST(RedisCache, ARedisThatDoesNotAnswerTimesOutAfterTheCommandTimeout) {
+TEST(RedisCache, a_redis_that_does_not_answer_times_out_after_the_command_timeout) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   SilentServer silent;
   test::RedisHarness harness(
@@ -365,7 +366,7 @@ TEST(RedisCache, ARedisThatDoesNotAnswerTimesOutAfterTheCommandTimeout) {
   RedisCache cache(harness.client);
   const auto errors = test::cache_backend_errors();
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(run_sync(cache.get("k")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("k")), nullptr);
   const double took = seconds_since(started);
   EXPECT_GE(took, 0.9);
   EXPECT_LT(took, 1.5);
@@ -375,22 +376,14 @@ TEST(RedisCache, ARedisThatDoesNotAnswerTimesOutAfterTheCommandTimeout) {
 // A redis-server of the test's own, which it can kill and start again on the same port.
 class PrivateRedis {
  public:
-  PrivateRedis()
-      : port_(free_port()),
-        dir_(std::filesystem::temp_directory_path() /
-             ("volkrin-redis-" + std::to_string(::getpid()))) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~PrivateRedis() {
-    kill();
-    std::filesystem::remove_all(dir_);
-  }
+  PrivateRedis() : port_(free_port()) {}
+  ~PrivateRedis() { kill(); }
   PrivateRedis(const PrivateRedis&) = delete;
   PrivateRedis& operator=(const PrivateRedis&) = delete;
 
   bool start() {
     const std::string port = std::to_string(port_);
-    const std::string dir = dir_.string();
+    const std::string dir = dir_.path().string();
     std::vector<std::string> args{
         "redis-server", "--port", port,    "--bind", "127.0.0.1", "--save",    "",
         "--appendonly", "no",     "--dir", dir,      "--logfile", dir + "/log"};
@@ -413,7 +406,7 @@ class PrivateRedis {
 
  private:
   std::uint16_t port_;
-  std::filesystem::path dir_;
+  test::TempDir dir_;
   pid_t pid_ = -1;
 };
 
@@ -421,14 +414,14 @@ class PrivateRedis {
 bool cache_works_within(Cache& cache, std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
-    run_sync(cache.set("probe", bytes("ok"), 60s));
-    if (text_of(run_sync(cache.get("probe"))) == "ok") return true;
+    run_coroutine(cache.set("probe", bytes("ok"), 60s));
+    if (text_of(run_coroutine(cache.get("probe"))) == "ok") return true;
     std::this_thread::sleep_for(50ms);
   }
   return false;
 }
 
-TEST(RedisCache, ResumesByItselfWhenRedisComesBack) {
+TEST(RedisCache, resumes_by_itself_when_redis_comes_back) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   PrivateRedis server;
   ASSERT_TRUE(server.start());
@@ -441,8 +434,8 @@ TEST(RedisCache, ResumesByItselfWhenRedisComesBack) {
 
   server.kill();
   const auto errors = test::cache_backend_errors();
-  EXPECT_EQ(run_sync(cache.get("probe")), nullptr);
-  EXPECT_EQ(run_sync(cache.get("probe")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("probe")), nullptr);
+  EXPECT_EQ(run_coroutine(cache.get("probe")), nullptr);
   EXPECT_GE(test::cache_backend_errors(), errors + 2);
 
   const LogCapture log;
@@ -452,7 +445,7 @@ TEST(RedisCache, ResumesByItselfWhenRedisComesBack) {
   EXPECT_EQ(log.count("answers again"), 1u);
 }
 
-TEST(RedisCache, ARemovalRedisMissedIsDeliveredWhenItAnswersAgain) {
+TEST(RedisCache, a_removal_redis_missed_is_delivered_when_it_answers_again) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   PrivateRedis server;
   ASSERT_TRUE(server.start());
@@ -466,16 +459,16 @@ TEST(RedisCache, ARemovalRedisMissedIsDeliveredWhenItAnswersAgain) {
   ASSERT_TRUE(cache_works_within(second, 5s));
 
   server.kill();
-  run_sync(first.remove("tracks:all"));  // an upload's invalidation, which Redis never gets
+  run_coroutine(first.remove("tracks:all"));  // an upload's invalidation, which Redis never gets
   ASSERT_TRUE(server.start());
   ASSERT_TRUE(cache_works_within(second, 5s));
   // Meanwhile another instance holds the list that invalidation was meant for.
-  run_sync(second.set("tracks:all", bytes("\"stale\"\n[]"), 300s));
-  ASSERT_NE(run_sync(second.get("tracks:all")), nullptr);
+  run_coroutine(second.set("tracks:all", bytes("\"stale\"\n[]"), 300s));
+  ASSERT_NE(run_coroutine(second.get("tracks:all")), nullptr);
 
   // The first instance's next calls deliver the removal before anything else.
   ASSERT_TRUE(cache_works_within(first, 5s));
-  EXPECT_EQ(run_sync(second.get("tracks:all")), nullptr);
+  EXPECT_EQ(run_coroutine(second.get("tracks:all")), nullptr);
 }
 
 }  // namespace

@@ -115,10 +115,5 @@ TEST(Target, refuses_traversal_nul_bad_escapes_and_non_origin_form) {
   EXPECT_FALSE(parse_target(""));
 }
 
-TEST(PercentDecode, plus_is_space_only_in_queries) {
-  EXPECT_EQ(percent_decode("a+b%41", true), "a bA");
-  EXPECT_EQ(percent_decode("a+b", false), "a+b");
-}
-
 }  // namespace
 }  // namespace volkrin::http

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "media/media_store_conformance.hpp"
-#include "store/temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "media/content_sniff.hpp"
+#include "test_support.hpp"
 
 namespace volkrin::test_media {
 
@@ -83,27 +84,8 @@ inline bool ffmpeg_has_encoder(const std::string& encoder) {
 }
 
 // A directory of its own under the system temp dir, removed with everything in it at exit.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "volkrin-media-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 inline const fs::path& scratch() {
-  static const ScratchDir dir;
+  static const test::TempDir dir;
   return dir.path();
 }
 

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace volkrin {
 namespace {
 
@@ -725,15 +727,10 @@ TEST(Config, truncation_never_splits_a_utf8_character) {
 // ensure_jwt_secret works on a fresh temporary directory per test.
 class JwtSecretFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "volkrin-config-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-  }
+  // Some tests take the owner's rights away; the directory's removal needs them back.
   void TearDown() override {
     std::error_code ignored;
     fs::permissions(root_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(root_, ignored);
   }
 
   static Config config_for(const fs::path& dir) {
@@ -759,7 +756,8 @@ class JwtSecretFile : public ::testing::Test {
     return {};
   }
 
-  fs::path root_;
+  test::TempDir dir_;
+  fs::path root_ = dir_.path();
 };
 
 TEST_F(JwtSecretFile, creates_a_private_directory_and_file) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "support/config.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {
@@ -168,19 +169,13 @@ TEST(EnvLookup, environment_wins_over_dotenv_and_empty_counts_as_unset) {
 class ValueFile {
  public:
   explicit ValueFile(const std::string& content) {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("volkrin-value-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)))
-                .string();
     std::ofstream(path_, std::ios::binary) << content;
   }
-  ~ValueFile() { std::filesystem::remove(path_); }
-  ValueFile(const ValueFile&) = delete;
-  ValueFile& operator=(const ValueFile&) = delete;
   const std::string& path() const { return path_; }
 
  private:
-  static inline int counter_ = 0;
-  std::string path_;
+  test::TempDir dir_;
+  std::string path_ = (dir_.path() / "value").string();
 };
 
 TEST(EnvLookup, a_name_file_variable_supplies_the_value_without_trailing_line_breaks) {

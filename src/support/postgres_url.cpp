@@ -1,10 +1,14 @@
 // Parsing DATABASE_URL with libpq for checks and messages that never show the password.
-#include "store/postgres/postgres_url.hpp"
+#include "support/postgres_url.hpp"
 
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <memory>
+#include <utility>
+
+#include "support/ascii.hpp"
+#include "support/percent_decode.hpp"
 
 namespace volkrin {
 namespace {
@@ -34,31 +38,6 @@ std::string option(const PQconninfoOption* options, std::string_view keyword) {
     if (keyword == o->keyword && o->val != nullptr) return o->val;
   }
   return {};
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX sequences decoded; malformed ones kept as written.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
 }
 
 // The password part of the user info before the last '@' of `authority`, if any.
@@ -102,7 +81,8 @@ std::vector<std::string> postgres_password_forms(const std::string& url) {
   std::vector<std::string> forms;
   auto add = [&forms](std::string_view raw) {
     forms.emplace_back(raw);
-    forms.push_back(percent_decode(raw));
+    // A malformed escape makes libpq refuse the URL, and its message quotes the raw text.
+    if (auto decoded = percent_decode(raw)) forms.push_back(std::move(*decoded));
   };
   if (const Options options = parse(url, nullptr)) add(option(options.get(), "password"));
 
@@ -147,18 +127,7 @@ std::string hide_secrets(std::string text, const std::vector<std::string>& secre
 }
 
 std::string one_line(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  return collapse_whitespace(text);
 }
 
 }  // namespace volkrin

@@ -1,9 +1,8 @@
 // The demo's own encoders: checksums against published values, PNG and WAV files that the
 // server's sniffing and probing accept.
-#include "app/demo.hpp"
+#include "app/demo_media.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 
 #include "media/audio_probe.hpp"
 #include "media/content_sniff.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {
@@ -79,11 +79,10 @@ TEST(DemoEncoders, wav_is_read_as_wav_with_its_duration) {
   const std::vector<std::int16_t> samples(std::size_t{22050} * 3, 1000);  // 3 s at 22.05 kHz
   const std::string wav = demo::encode_wav(samples, 22050);
   ASSERT_EQ(sniff_audio(wav), AudioFormat::wav);
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("volkrin-demo-test-" + std::to_string(::getpid()) + ".wav");
+  const test::TempDir dir;
+  const auto file = dir.path() / "demo.wav";
   std::ofstream(file, std::ios::binary) << wav;
   const auto facts = probe_audio(file, AudioFormat::wav);
-  std::filesystem::remove(file);
   ASSERT_TRUE(facts);
   EXPECT_EQ(facts->duration_ms, 3000);
   EXPECT_EQ(facts->sample_rate, 22050);

@@ -1,5 +1,5 @@
 // Parsing and validation of mongoexport output (Extended JSON) into user and track records.
-#include "app/mongo_import.hpp"
+#include "app/mongo_dump.hpp"
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
@@ -12,11 +12,11 @@
 #include <stdexcept>
 #include <utility>
 
-#include "http/router.hpp"
 #include "media/storage_key.hpp"
 #include "service/auth_service.hpp"
 #include "support/api_error.hpp"
 #include "support/object_id.hpp"
+#include "support/percent_decode.hpp"
 #include "support/time_format.hpp"
 
 namespace volkrin {
@@ -322,7 +322,7 @@ std::optional<std::string> object_key_from_url(std::string_view url, std::string
     path = slash == std::string_view::npos ? std::string_view{} : url.substr(slash);
   }
   path = path.substr(0, path.find_first_of("?#"));
-  std::string key = http::percent_decode(path, false).value_or(std::string(path));
+  std::string key = percent_decode(path).value_or(std::string(path));
   key.erase(0, key.find_first_not_of('/'));
   const std::string wanted = std::string(prefix) + "/";
   if (!key.starts_with(wanted)) {
