@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "format/audio_tags.hpp"
 #include "format/tag_values.hpp"
 
 namespace volkrin::tag_checks {
@@ -56,6 +57,28 @@ inline bool absent_or_clean(const std::optional<std::string>& s, const TagTextLi
 
 inline bool absent_or_uuid(const std::optional<std::string>& s) {
   return !s || parse_musicbrainz_id(*s) == s;
+}
+
+// Every invariant read_audio_tags promises, whatever the file held.
+inline bool holds_invariants(const AudioTags& t) {
+  const auto in = [](const std::optional<int>& v, int lo, int hi) {
+    return !v || (*v >= lo && *v <= hi);
+  };
+  const auto not_below = [](const std::optional<int>& total, const std::optional<int>& number) {
+    return !total || !number || *total >= *number;
+  };
+  return absent_or_clean(t.title, kTagNameLimits) && absent_or_clean(t.artist, kTagNameLimits) &&
+         absent_or_clean(t.album, kTagNameLimits) &&
+         absent_or_clean(t.album_artist, kTagNameLimits) &&
+         absent_or_clean(t.genre, kTagNameLimits) && absent_or_clean(t.lyrics, kTagLyricsLimits) &&
+         in(t.track_number, 1, kMaxTrackPosition) && in(t.track_total, 1, kMaxTrackPosition) &&
+         in(t.disc_number, 1, kMaxDiscPosition) && in(t.disc_total, 1, kMaxDiscPosition) &&
+         not_below(t.track_total, t.track_number) && not_below(t.disc_total, t.disc_number) &&
+         in(t.year, 1000, 9999) && absent_or_uuid(t.musicbrainz.track) &&
+         absent_or_uuid(t.musicbrainz.album) && absent_or_uuid(t.musicbrainz.artist) &&
+         absent_or_uuid(t.musicbrainz.album_artist) &&
+         absent_or_uuid(t.musicbrainz.release_group) &&
+         (!t.cover || (!t.cover->empty() && t.cover->size() <= kMaxCoverBytes));
 }
 
 }  // namespace volkrin::tag_checks
