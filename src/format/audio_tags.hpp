@@ -55,9 +55,9 @@ struct AudioTags {
 // - ogg_vorbis, ogg_opus: the Vorbis comment, METADATA_BLOCK_PICTURE (and legacy COVERART);
 // - m4a: the MP4 ilst atoms, MusicBrainz ids from "----:com.apple.iTunes:" items;
 // - wav: an ID3v2 chunk, then the RIFF INFO list.
-// nullopt when the file cannot be opened or that parser does not take it for its format; a
-// file without tags gives empty AudioTags. Bytes of another format get whatever that parser
-// makes of them, cleaned all the same. Blocking; never throws for bad content.
+// nullopt when the file is missing, empty or unreadable, or that parser does not take it for
+// its format; a file without tags gives empty AudioTags. Bytes of another format get whatever that
+// parser makes of them, cleaned all the same. Blocking; never throws for bad content.
 std::optional<AudioTags> read_audio_tags(const std::filesystem::path& file, AudioFormat sniffed);
 
 struct CoverImage {
