@@ -239,11 +239,58 @@ describe('auth', () => {
       ['password has 7 characters', withField('password', `Pw!${randomHex(2)}`)],
       ['password has 1025 bytes', withField('password', `pw-${randomHex(512)}`.slice(0, 1025))],
       ['password has 1026 bytes in 342 characters', withField('password', '€'.repeat(342))],
+      ['name is not valid UTF-8 (a lone surrogate escaped in JSON)', withField('name', 'Ada \ud800')],
     );
+    for (const [label, character] of [
+      ['a NUL', '\u0000'],
+      ['a tab', '\t'],
+      ['a line feed', '\n'],
+      ['DEL', '\u007f'],
+      ['a C1 control (NEL)', '\u0085'],
+      ['a line separator', '\u2028'],
+    ]) {
+      invalid.push([`name holds ${label} inside`, withField('name', `Ada${character}Lovelace`)]);
+    }
 
     for (const [what, makeBody] of invalid) {
       it(`answers 400 with a message when ${what}`, async () => {
         assertBadRequest(await signUp(makeBody(newUserFields())));
+      });
+    }
+
+    // Each would make a second account of an address that looks the same as another.
+    for (const [label, character] of [
+      ['a zero-width space U+200B', '\u200b'],
+      ['a zero-width non-joiner U+200C', '\u200c'],
+      ['a zero-width joiner U+200D', '\u200d'],
+      ['a left-to-right mark U+200E', '\u200e'],
+      ['a right-to-left mark U+200F', '\u200f'],
+      ['a word joiner U+2060', '\u2060'],
+      ['an invisible plus U+2064', '\u2064'],
+      ['a byte order mark U+FEFF', '\ufeff'],
+      ['a soft hyphen U+00AD', '\u00ad'],
+      ['a Mongolian vowel separator U+180E', '\u180e'],
+      ['a right-to-left override U+202E', '\u202e'],
+      ['a left-to-right embedding U+202A', '\u202a'],
+      ['a first strong isolate U+2068', '\u2068'],
+      ['a pop directional isolate U+2069', '\u2069'],
+      ['an Arabic letter mark U+061C', '\u061c'],
+      ['a tag character U+E0041', '\u{e0041}'],
+      ['a variation selector U+FE0F', '\ufe0f'],
+      ['a Hangul filler U+3164', '\u3164'],
+      ['a no-break space U+00A0', '\u00a0'],
+      ['an ideographic space U+3000', '\u3000'],
+      ['a NUL', '\u0000'],
+      ['a tab', '\t'],
+      ['DEL', '\u007f'],
+      ['a C1 control U+0085', '\u0085'],
+    ]) {
+      it(`answers 400 "Email must not contain invisible or control characters" to an email with ${label}, and creates nothing`, async () => {
+        const fields = newUserFields();
+        const [local, domain] = fields.email.split('@');
+        const res = await signUp({ ...fields, email: `${local.slice(0, 3)}${character}${local.slice(3)}@${domain}` });
+        assertMessage(res, 400, { message: 'Email must not contain invisible or control characters' });
+        assert.equal((await signUp(fields)).status, 201, 'the plain address was taken by the refused signup');
       });
     }
 
@@ -259,12 +306,15 @@ describe('auth', () => {
       ['a password of exactly 8 characters', () => ({ password: `p${randomHex(4)}`.slice(0, 8) })],
       ['a password of exactly 1024 bytes', () => ({ password: `pw-${randomHex(512)}`.slice(0, 1024) })],
       ['an email of 254 characters', () => ({ email: emailOfLength(254) })],
+      ['a name with emoji, a zero-width joiner sequence and combining accents', () => ({ name: `Zoë 👩‍🎤 Noe\u0308l ${randomHex(2)}` })],
+      ['a name in Arabic script with its marks', () => ({ name: `لينا ${randomHex(2)}` })],
     ];
     for (const [what, makeOverrides] of accepted) {
       it(`accepts ${what}`, async () => {
         const fields = newUserFields(makeOverrides());
         const res = await signUp(fields);
         assert.equal(res.status, 201, res.text);
+        assert.equal(res.json.name, fields.name);
         assert.equal((await logIn(fields.email, fields.password)).status, 200);
       });
     }
