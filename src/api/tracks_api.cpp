@@ -12,6 +12,7 @@
 #include "support/api_error.hpp"
 #include "support/crypto.hpp"
 #include "support/object_id.hpp"
+#include "support/text_validation.hpp"
 #include "support/time_format.hpp"
 #include "support/worker_pool.hpp"
 
@@ -110,8 +111,8 @@ void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& me
                // Nothing is stored: the answer only shows what an upload would return.
                TrackRecord track;
                track.id = new_object_id();
-               track.title = *title;
-               track.artist = *artist;
+               track.title = require_single_line(*title, "title");
+               track.artist = require_single_line(*artist, "artist");
                track.file_key = "audio/mock-" + track.id + ".mp3";
                track.thumbnail_key = "thumbnails/mock-" + track.id + ".jpg";
                track.created_at_ms = track.updated_at_ms = now_ms();
@@ -142,25 +143,25 @@ void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& me
                co_return r;
              });
 
-  router.add("GET", "/api/tracks/:id/thumbnail", Access::open,
-             [&tracks, &media](Request& req) -> awaitable<Response> {
-               const TrackRecord track = co_await tracks.find(req.param("id"));
-               auto opened =
-                   co_await offload([&] { return open_media(media, track.thumbnail_key); });
-               if (opened) {
-                 // Thumbnail keys are never reused, so the bytes behind this URL never change
-                 // while the track exists.
-                 co_return http::file_response(req, std::move(opened->object),
-                                               opened->content_type, "public, max-age=86400");
-               }
-               auto stored = co_await offload([&] { return media.stat(track.thumbnail_key); });
-               if (!stored) throw ApiError(404, "Thumbnail not found");
-               Response r;  // kept elsewhere (object storage): send the client there
-               r.status = 302;
-               r.content_type.clear();
-               r.set_header("Location", tracks.signed_url(track.thumbnail_key, request_origin(req)));
-               co_return r;
-             });
+  router.add(
+      "GET", "/api/tracks/:id/thumbnail", Access::open,
+      [&tracks, &media](Request& req) -> awaitable<Response> {
+        const TrackRecord track = co_await tracks.find(req.param("id"));
+        auto opened = co_await offload([&] { return open_media(media, track.thumbnail_key); });
+        if (opened) {
+          // Thumbnail keys are never reused, so the bytes behind this URL never change
+          // while the track exists.
+          co_return http::file_response(req, std::move(opened->object), opened->content_type,
+                                        "public, max-age=86400");
+        }
+        auto stored = co_await offload([&] { return media.stat(track.thumbnail_key); });
+        if (!stored) throw ApiError(404, "Thumbnail not found");
+        Response r;  // kept elsewhere (object storage): send the client there
+        r.status = 302;
+        r.content_type.clear();
+        r.set_header("Location", tracks.signed_url(track.thumbnail_key, request_origin(req)));
+        co_return r;
+      });
 
   router.add("DELETE", "/api/tracks/:id", Access::admin,
              [&tracks](Request& req) -> awaitable<Response> {

@@ -7,20 +7,11 @@
 #include "support/api_error.hpp"
 #include "support/metrics.hpp"
 #include "support/object_id.hpp"
+#include "support/text_validation.hpp"
 #include "support/time_format.hpp"
 
 namespace volkrin {
 namespace {
-
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
 
 std::string mib(std::uint64_t bytes) {
   if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
@@ -33,15 +24,19 @@ TrackUpload::TrackUpload(MediaStore& media, MetadataStore& store, UploadLimits l
                          Uploader uploader)
     : media_(media), store_(store), limits_(limits), uploader_(std::move(uploader)) {}
 
-TrackUpload::~TrackUpload() { discard(); }
+TrackUpload::~TrackUpload() {
+  discard();
+}
 
 std::uint64_t TrackUpload::limit(UploadFile which) const {
   return which == UploadFile::audio ? limits_.max_audio_bytes : limits_.max_thumbnail_bytes;
 }
 
 void TrackUpload::set_field(std::string_view name, std::string value) {
-  if (name == "title") title_ = trimmed(value);
-  if (name == "artist") artist_ = trimmed(value);
+  // Refused here rather than stored: a title that is not UTF-8 would make the track list
+  // JSON that no client can parse.
+  if (name == "title") title_ = require_single_line(trim_ascii_space(value), "title");
+  if (name == "artist") artist_ = require_single_line(trim_ascii_space(value), "artist");
 }
 
 void TrackUpload::begin_file(UploadFile which, std::string_view client_filename) {
@@ -74,8 +69,9 @@ void TrackUpload::write(UploadFile which, std::string_view bytes) {
   File& f = file(which);
   const std::uint64_t so_far = f.upload->size() + f.head.size();
   if (so_far + bytes.size() > limit(which)) {
-    throw ApiError(413, std::string(which == UploadFile::audio ? "The audio file" : "The thumbnail") +
-                            " is larger than the limit of " + mib(limit(which)));
+    throw ApiError(413,
+                   std::string(which == UploadFile::audio ? "The audio file" : "The thumbnail") +
+                       " is larger than the limit of " + mib(limit(which)));
   }
   metrics().upload_bytes.inc(bytes.size());
   if (f.checked) {

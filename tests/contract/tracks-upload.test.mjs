@@ -171,6 +171,15 @@ describe('track upload', () => {
       assert.equal(res.json.track.artist, 'Padded Artist');
     });
 
+    it('keeps emoji, combining characters and right-to-left text in the title and artist as sent', async () => {
+      const fields = form({ title: `Noe\u0308l 🎄 ${randomHex(2)}`, artist: '\u05e9\u05dc\u05d5\u05dd & Zoë 👩‍🎤' });
+      const res = await uploadTrack(base, admin.token, fields);
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.json.track.title, fields.title);
+      assert.equal(res.json.track.artist, fields.artist);
+      assert.equal((await listTracks(base)).find((track) => track._id === res.json.track._id)?.title, fields.title);
+    });
+
     it('judges the audio by its content, not by the name or the declared type', async () => {
       const disguised = { ...tone('flac'), name: 'song.mp3', mime: 'audio/mpeg' };
       const res = await uploadTrack(base, admin.token, form({ audio: disguised }));
@@ -233,6 +242,36 @@ describe('track upload', () => {
       const res = await refused(() => uploadTrack(base, admin.token, form({ title: ' \t ' })));
       assertMessage(res, 400, REQUIRED);
     });
+
+    // Stored, such text would make GET /api/tracks answer JSON that clients cannot parse. Sent
+    // byte for byte (FormData would replace invalid UTF-8 and rewrite line breaks).
+    const badText = [
+      ['invalid UTF-8', Buffer.from([0x53, 0x6f, 0xff, 0x6e, 0x67])],
+      ['a cut UTF-8 sequence', Buffer.from([0x53, 0x6f, 0x6e, 0xc3])],
+      ['an encoded surrogate', Buffer.from([0x53, 0xed, 0xa0, 0x80])],
+      ['an overlong form', Buffer.from([0x53, 0xc1, 0x81])],
+      ['a NUL', 'So\u0000ng'],
+      ['a tab inside', 'So\tng'],
+      ['a line feed inside', 'So\nng'],
+      ['an escape character', 'So\u001b[31mng'],
+      ['DEL', 'So\u007fng'],
+      ['a C1 control', 'So\u0085ng'],
+    ];
+    for (const field of ['title', 'artist']) {
+      const message = { message: `${field} must be valid UTF-8 text without control characters` };
+      for (const [what, data] of badText) {
+        it(`answers 400 naming ${field} when the ${field} holds ${what}`, async () => {
+          const res = await refused(() => uploadMultipart(base, admin.token, uploadParts(form({ [field]: data }))));
+          assertMessage(res, 400, message);
+        });
+      }
+      it(`answers 400 naming ${field} when a bad ${field} comes after both files`, async () => {
+        const parts = uploadParts(form({ [field]: undefined }));
+        parts.push({ name: field, data: Buffer.from([0x41, 0x00, 0xff]) });
+        const res = await refused(() => uploadMultipart(base, admin.token, parts));
+        assertMessage(res, 400, message);
+      });
+    }
 
     it('answers 400 when the audio file is missing', async () => {
       const res = await refused(() => uploadTrack(base, admin.token, form({ audio: undefined })));

@@ -304,5 +304,29 @@ describe('tracks', () => {
         assertMessage(await api(base, 'POST', '/api/tracks/mock-upload', { json: body }), 400, MOCK_REQUIRED);
       });
     }
+
+    for (const [field, label, character] of [
+      ['title', 'a NUL', '\u0000'],
+      ['title', 'a tab', '\t'],
+      ['title', 'a line feed', '\n'],
+      ['title', 'a C1 control', '\u009b'],
+      ['artist', 'BEL', '\u0007'],
+      ['artist', 'DEL', '\u007f'],
+      ['artist', 'a paragraph separator', '\u2029'],
+    ]) {
+      it(`answers 400 naming ${field} when the ${field} holds ${label}`, async () => {
+        const body = { title: 'Mock Song', artist: 'Mock Artist', [field]: `Mock${character}Text` };
+        const res = await api(base, 'POST', '/api/tracks/mock-upload', { json: body });
+        assertMessage(res, 400, { message: `${field} must be valid UTF-8 text without control characters` });
+      });
+    }
+
+    it('keeps emoji, combining characters and right-to-left text as sent', async () => {
+      const body = { title: 'Noe\u0308l 🎄 \u05e9\u05dc\u05d5\u05dd', artist: 'Zoë & the 👩‍🎤' };
+      const res = await api(base, 'POST', '/api/tracks/mock-upload', { json: body });
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.json.track.title, body.title);
+      assert.equal(res.json.track.artist, body.artist);
+    });
   });
 });
