@@ -35,6 +35,23 @@ std::optional<std::int64_t> parse_count(const std::optional<std::string>& text, 
   return value;
 }
 
+// A parameter of the list, percent-decoded; nullopt when absent. Request::query_param reads
+// a value that is not valid percent-encoding as absent, which would answer a search with the
+// whole list: here it is refused.
+std::optional<std::string> list_param(const Request& req, std::string_view name) {
+  auto value = req.query_param(name);
+  if (value) return value;
+  for (std::string_view rest = req.query; !rest.empty();) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (http::percent_decode(pair.substr(0, pair.find('=')), true) == name) {
+      throw ApiError(400, std::string(name) + " is not valid percent-encoding");
+    }
+  }
+  return std::nullopt;
+}
+
 // "<scheme>://<Host>" when the Host header is a plain host[:port]; "" otherwise.
 std::string request_origin(const Request& req) {
   const std::string_view host = req.header("Host");
@@ -59,9 +76,9 @@ Response not_modified_or(Response r, const Request& req, std::string_view etag) 
 }
 
 awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
-  const auto limit_text = req.query_param("limit");
-  const auto offset_text = req.query_param("offset");
-  const auto text = req.query_param("q");
+  const auto limit_text = list_param(req, "limit");
+  const auto offset_text = list_param(req, "offset");
+  const auto text = list_param(req, "q");
   if (!limit_text && !offset_text && !text) {
     const TrackListBody list = co_await tracks.list_all();
     Response r;
@@ -80,7 +97,10 @@ awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
     query.offset = *offset;
   }
   if (text) {
-    if (text->size() > 200) throw ApiError(400, "q must be at most 200 characters");
+    // Refused rather than searched: FTS5 would end the query at a NUL, PostgreSQL refuses
+    // text that is not UTF-8, and no title holds a control character.
+    require_single_line(*text, "q");
+    if (*utf8_length(*text) > 200) throw ApiError(400, "q must be at most 200 characters");
     query.text = *text;
   }
   Response r;

@@ -152,9 +152,47 @@ describe('tracks', () => {
       ['offset=-1', BAD_OFFSET],
       ['offset=abc', BAD_OFFSET],
       [`q=${'x'.repeat(201)}`, { message: 'q must be at most 200 characters' }],
+      [`q=${encodeURIComponent('é'.repeat(201))}`, { message: 'q must be at most 200 characters' }],
     ]) {
       it(`answers 400 with a message to ?${query.length > 20 ? `${query.slice(0, 12)}… (201 characters)` : query}`, async () => {
         assertMessage(await api(base, 'GET', `/api/tracks?${query}`), 400, body);
+      });
+    }
+
+    it('counts the 200 characters q may have in characters, not bytes', async () => {
+      for (const q of ['é'.repeat(200), '🎵'.repeat(200)]) {
+        const res = await api(base, 'GET', `/api/tracks?q=${encodeURIComponent(q)}`);
+        assert.equal(res.status, 200, res.text);
+        assert.deepEqual(res.json, []);
+      }
+    });
+
+    for (const [query, name] of [['q=%zz', 'q'], ['q=abc%', 'q'], ['q=abc%4', 'q'], ['limit=%2', 'limit'], ['offset=1%G0', 'offset']]) {
+      it(`answers 400 naming ${name} to ?${query}, whose value is not valid percent-encoding`, async () => {
+        assertMessage(await api(base, 'GET', `/api/tracks?${query}`), 400, { message: `${name} is not valid percent-encoding` });
+      });
+    }
+
+    // Text the stores cannot search as asked (FTS5 stops at a NUL, PostgreSQL refuses both).
+    for (const [what, q] of [
+      ['a NUL after three characters', 'abc%00'],
+      ['a NUL before one', '%00a'],
+      ['a NUL alone', '%00'],
+      ['a tab', 'a%09b'],
+      ['a line feed', 'abc%0Adef'],
+      ['a carriage return', '%0D'],
+      ['DEL', 'abc%7F'],
+      ['a C1 control U+0085', 'abc%C2%85'],
+      ['a line separator U+2028', 'abc%E2%80%A8'],
+      ['a byte that is never UTF-8', 'abc%FF'],
+      ['a cut sequence', 'abc%C3'],
+      ['an overlong form of "/"', 'abc%C0%AF'],
+      ['a surrogate', 'abc%ED%A0%80'],
+      ['a code point past U+10FFFF', 'abc%F4%90%80%80'],
+    ]) {
+      it(`answers 400 naming q to a q with ${what}`, async () => {
+        const res = await api(base, 'GET', `/api/tracks?q=${q}`);
+        assertMessage(res, 400, { message: 'q must be valid UTF-8 text without control characters' });
       });
     }
   });
