@@ -377,6 +377,36 @@ describe('auth', () => {
       const res = await logIn(`nobody-${randomHex(4)}@example.com`, `pw-${randomHex(12)}`);
       assertMessage(res, 401, INVALID_LOGIN);
     });
+
+    // As the original answers an empty body; each one is a failed login.
+    const withoutCredentials = [
+      ['an empty body {}', () => ({})],
+      ['no body at all', undefined],
+      ['no email', (user) => ({ password: user.password })],
+      ['no password', (user) => ({ email: user.email })],
+      ['a null email', (user) => ({ email: null, password: user.password })],
+      ['a numeric password', (user) => ({ email: user.email, password: 12345678 })],
+      ['an email in an array', (user) => ({ email: [user.email], password: user.password })],
+      ['a password in an object', (user) => ({ email: user.email, password: { value: user.password } })],
+      ['an empty email and password', () => ({ email: '', password: '' })],
+    ];
+    for (const [what, makeBody] of withoutCredentials) {
+      it(`answers 401 "Invalid email or password" and counts a failed login for ${what}`, async () => {
+        const user = await newUser();
+        const before = metricValue(await readMetrics(base), 'volkrin_failed_logins_total');
+        const res = makeBody === undefined
+          ? await api(base, 'POST', '/api/auth/login')
+          : await api(base, 'POST', '/api/auth/login', { json: makeBody(user) });
+        assertMessage(res, 401, INVALID_LOGIN);
+        assert.equal(metricValue(await readMetrics(base), 'volkrin_failed_logins_total'), before + 1);
+      });
+    }
+
+    it('answers 401 to an email with an invisible character, even when the rest is an account\'s', async () => {
+      const user = await newUser();
+      const [local, domain] = user.email.split('@');
+      assertMessage(await logIn(`${local}\u200b@${domain}`, user.password), 401, INVALID_LOGIN);
+    });
   });
 
   describe('GET /api/auth/me', () => {
@@ -649,5 +679,31 @@ describe('admin signup on a server with an empty ADMIN_SECRET (unset)', () => {
     const res = await signup(server.baseUrl, newUserFields({ role: 'admin', adminSecret: '' }));
     assert.equal(res.status, 201, res.text);
     assert.equal(res.json.role, 'user');
+  });
+});
+
+describe('login without credentials under the login limits', () => {
+  let server;
+  before(async () => {
+    server = await startServer({
+      env: { JWT_SECRET, RATE_LIMIT_LOGIN_PER_ADDRESS: '4/1m', RATE_LIMIT_LOGIN_PER_ACCOUNT: '2/1m' },
+    });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const TOO_MANY = { message: 'Too many requests, please try again later' };
+  const post = (json) => api(server.baseUrl, 'POST', '/api/auth/login', { json });
+
+  it('counts a login without a password against its account, and one without anything against the address', async () => {
+    const user = await createUser(server.baseUrl);
+    // Attempts 1 and 2 from this address use up the account's limit.
+    assertMessage(await post({ email: user.email }), 401, INVALID_LOGIN);
+    assertMessage(await post({ email: user.email.toUpperCase(), password: 42 }), 401, INVALID_LOGIN);
+    assertMessage(await login(server.baseUrl, user.email, user.password), 429, TOO_MANY);
+    // Attempt 4 is the address's last one; an empty body counts like any other.
+    assertMessage(await post({}), 401, INVALID_LOGIN);
+    assertMessage(await post({}), 429, TOO_MANY);
   });
 });
