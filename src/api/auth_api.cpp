@@ -21,12 +21,15 @@ using http::Access;
 using http::Request;
 using http::Response;
 
+// {_id, name, email, role}. Each answer puts mongoose's version key "__v": 0 after the
+// fields it adds, as every user object of the original carries it.
 boost::json::object public_user(const UserRecord& u) {
   return {{"_id", u.id}, {"name", u.name}, {"email", u.email}, {"role", u.role}};
 }
 
 Response session_response(int status, const Session& s) {
   boost::json::object body = public_user(s.user);
+  body["__v"] = 0;
   body["token"] = s.token;
   return http::json_response(status, body);
 }
@@ -106,7 +109,8 @@ void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits lim
     const auto& c = *req.caller;
     co_return http::json_response(
         200,
-        boost::json::object{{"_id", c.id}, {"name", c.name}, {"email", c.email}, {"role", c.role}});
+        boost::json::object{
+            {"_id", c.id}, {"name", c.name}, {"email", c.email}, {"role", c.role}, {"__v", 0}});
   });
 
   router.add("GET", "/api/auth/users", Access::admin, [&auth](Request&) -> awaitable<Response> {
@@ -117,6 +121,7 @@ void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits lim
       boost::json::object o = public_user(u);
       o["createdAt"] = iso8601_ms(u.created_at_ms);
       o["updatedAt"] = iso8601_ms(u.updated_at_ms);
+      o["__v"] = 0;
       list.push_back(std::move(o));
     }
     co_return http::json_response(200, list);

@@ -133,13 +133,15 @@ void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& me
                track.id = new_object_id();
                track.title = require_single_line(*title, "title");
                track.artist = require_single_line(*artist, "artist");
+               track.uploaded_by = "mock-user";
                track.file_key = "audio/mock-" + track.id + ".mp3";
                track.thumbnail_key = "thumbnails/mock-" + track.id + ".jpg";
                track.created_at_ms = track.updated_at_ms = now_ms();
                co_return http::json_response(
-                   201, boost::json::object{
-                            {"message", "Track uploaded successfully (mock)"},
-                            {"track", track_json(track, tracks.settings().public_base_url)}});
+                   201,
+                   boost::json::object{
+                       {"message", "Track uploaded successfully (mock)"},
+                       {"track", uploaded_track_json(track, tracks.settings().public_base_url)}});
              });
 
   router.add("GET", "/api/tracks/:id/stream", Access::open,

@@ -36,6 +36,9 @@ const USER_NOT_FOUND = { message: 'User not found' };
 const INVALID_LOGIN = { message: 'Invalid email or password' };
 
 const sortedKeys = (object) => Object.keys(object).sort();
+// Signup and login answer the user, with mongoose's version key as every user object of the
+// original carries it, and the token.
+const SESSION_FIELDS = ['__v', '_id', 'email', 'name', 'role', 'token'];
 
 // Fails when any key, at any depth, looks like a password or a hash, or when a value is
 // an Argon2/bcrypt hash.
@@ -136,11 +139,12 @@ describe('auth', () => {
   });
 
   describe('POST /api/auth/signup', () => {
-    it('answers 201 with _id, name, email, role "user" and a token', async () => {
+    it('answers 201 with _id, name, email, role "user", __v 0 and a token', async () => {
       const fields = newUserFields();
       const res = await signUp(fields);
       assert.equal(res.status, 201, res.text);
-      assert.deepEqual(sortedKeys(res.json), ['_id', 'email', 'name', 'role', 'token']);
+      assert.deepEqual(sortedKeys(res.json), SESSION_FIELDS);
+      assert.equal(res.json.__v, 0);
       assert.match(res.json._id, OBJECT_ID);
       assert.equal(res.json.name, fields.name);
       assert.equal(res.json.email, fields.email);
@@ -159,11 +163,11 @@ describe('auth', () => {
       assert.ok(Math.abs(seconds - Date.now() / 1000) < 300, `_id ${user._id} does not start with the current time`);
     });
 
-    it('returns a token that /api/auth/me accepts, answering exactly _id, name, email, role', async () => {
+    it('returns a token that /api/auth/me accepts, answering exactly _id, name, email, role, __v', async () => {
       const user = await newUser();
       const res = await me(user.token);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user' });
+      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user', __v: 0 });
     });
 
     it('signs tokens with JWT_SECRET as the original did: HS256, {id, role, iat, exp}, 7 days', async () => {
@@ -342,14 +346,14 @@ describe('auth', () => {
   });
 
   describe('POST /api/auth/login', () => {
-    it('answers 200 with _id, name, email, role and a working token for the right password', async () => {
+    it('answers 200 with _id, name, email, role, __v and a working token for the right password', async () => {
       const user = await newUser();
       const res = await logIn(user.email, user.password);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(sortedKeys(res.json), ['_id', 'email', 'name', 'role', 'token']);
+      assert.deepEqual(sortedKeys(res.json), SESSION_FIELDS);
       assert.deepEqual(
-        { _id: res.json._id, name: res.json.name, email: res.json.email, role: res.json.role },
-        { _id: user._id, name: user.name, email: user.email, role: 'user' },
+        { _id: res.json._id, name: res.json.name, email: res.json.email, role: res.json.role, __v: res.json.__v },
+        { _id: user._id, name: user.name, email: user.email, role: 'user', __v: 0 },
       );
       assert.equal((await me(res.json.token)).status, 200);
     });
@@ -471,7 +475,7 @@ describe('auth', () => {
       const token = forged(originalStyleToken({ id: user._id, role: 'user' }, JWT_SECRET, { iat: Math.floor(Date.now() / 1000) - 60 }));
       const res = await me(token);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user' });
+      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user', __v: 0 });
     });
   });
 
@@ -485,18 +489,19 @@ describe('auth', () => {
       assertMessage(await listUsers(user.token), 403, ADMINS_ONLY);
     });
 
-    it('answers 200 with every user as exactly {_id, name, email, role, createdAt, updatedAt}', async () => {
+    it('answers 200 with every user as exactly {_id, name, email, role, createdAt, updatedAt, __v}', async () => {
       const user = await newUser();
       const res = await listUsers(admin.token);
       assert.equal(res.status, 200, res.text);
       assert.ok(Array.isArray(res.json), 'the body is not an array');
       for (const entry of res.json) {
-        assert.deepEqual(sortedKeys(entry), ['_id', 'createdAt', 'email', 'name', 'role', 'updatedAt']);
+        assert.deepEqual(sortedKeys(entry), ['__v', '_id', 'createdAt', 'email', 'name', 'role', 'updatedAt']);
+        assert.equal(entry.__v, 0);
       }
       const byEmail = new Map(res.json.map((entry) => [entry.email, entry]));
       assert.deepEqual(
         { ...byEmail.get(user.email), createdAt: undefined, updatedAt: undefined },
-        { _id: user._id, name: user.name, email: user.email, role: 'user', createdAt: undefined, updatedAt: undefined },
+        { _id: user._id, name: user.name, email: user.email, role: 'user', createdAt: undefined, updatedAt: undefined, __v: 0 },
       );
       assert.equal(byEmail.get(admin.email)?.role, 'admin');
     });

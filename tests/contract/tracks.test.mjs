@@ -29,7 +29,7 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
 const ISO_MILLIS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const STRONG_ETAG = /^"[^"]+"$/;
 const TRACK_FIELDS = [
-  '_id', 'artist', 'audioUrl', 'bitrate', 'channels', 'createdAt', 'durationMs', 'fileKey',
+  '__v', '_id', 'artist', 'audioUrl', 'bitrate', 'channels', 'createdAt', 'durationMs', 'fileKey',
   'format', 'sampleRate', 'thumbnailUrl', 'title', 'updatedAt', 'uploadedBy',
 ];
 
@@ -136,6 +136,7 @@ describe('tracks', () => {
       assert.ok(list.length >= 3, `only ${list.length} tracks listed`);
       for (const track of list) {
         assert.deepEqual(Object.keys(track).sort(), TRACK_FIELDS);
+        assert.equal(track.__v, 0);
         assert.deepEqual(track.uploadedBy, { _id: admin._id, email: admin.email, role: 'admin' });
       }
       const created = list.map((track) => Date.parse(track.createdAt));
@@ -316,12 +317,13 @@ describe('tracks', () => {
       assert.equal(res.json.message, 'Track uploaded successfully (mock)');
       const track = res.json.track;
       assert.deepEqual(Object.keys(track).sort(), TRACK_FIELDS);
+      assert.equal(track.__v, 0);
       assert.match(track._id, OBJECT_ID);
       assert.equal(track.title, 'Mock Song');
       assert.equal(track.artist, 'Mock Artist');
       assert.equal(track.audioUrl, `/api/tracks/${track._id}/audio`);
       assert.equal(track.thumbnailUrl, `/api/tracks/${track._id}/thumbnail`);
-      assert.equal(track.uploadedBy, null);
+      assert.equal(track.uploadedBy, 'mock-user');
       assert.match(track.createdAt, ISO_MILLIS_UTC);
       assert.match(track.updatedAt, ISO_MILLIS_UTC);
 
