@@ -21,14 +21,23 @@ using http::Access;
 using http::Request;
 using http::Response;
 
+// {_id, name, email, role}. Each answer puts mongoose's version key "__v": 0 after the
+// fields it adds, as every user object of the original carries it.
 boost::json::object public_user(const UserRecord& u) {
   return {{"_id", u.id}, {"name", u.name}, {"email", u.email}, {"role", u.role}};
 }
 
 Response session_response(int status, const Session& s) {
   boost::json::object body = public_user(s.user);
+  body["__v"] = 0;
   body["token"] = s.token;
   return http::json_response(status, body);
+}
+
+// The member when it is a string, else "" (absent, null or another type).
+std::string string_or_empty(const boost::json::object& body, std::string_view field) {
+  const auto* v = body.if_contains(field);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 std::string required_string(const boost::json::object& body, std::string_view field,
@@ -81,21 +90,27 @@ void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits lim
                  co_return std::move(*refused);
                }
                const auto body = co_await read_json_object(req);
-               const auto email = optional_string(body, "email");
-               const auto password = optional_string(body, "password");
-               if (!email || !password) throw ApiError(400, "Email and password are required");
-               if (auto refused = co_await over_limit(limits.limiter, limits.login_per_account,
-                                                      "login:account:" + account_key(*email))) {
-                 co_return std::move(*refused);
+               // A missing or non-string email or password is a failed login like any other
+               // (401, counted), as the original answers an empty body.
+               const std::string email = string_or_empty(body, "email");
+               const std::string password = string_or_empty(body, "password");
+               const std::string account = account_key(email);
+               if (!account.empty()) {
+                 if (auto refused = co_await over_limit(limits.limiter, limits.login_per_account,
+                                                        "login:account:" + account)) {
+                   co_return std::move(*refused);
+                 }
                }
-               const Session s = co_await offload([&] { return auth.login(*email, *password); });
+               const Session s = co_await offload([&] { return auth.login(email, password); });
                co_return session_response(200, s);
              });
 
   router.add("GET", "/api/auth/me", Access::user, [](Request& req) -> awaitable<Response> {
     const auto& c = *req.caller;
     co_return http::json_response(
-        200, boost::json::object{{"_id", c.id}, {"name", c.name}, {"email", c.email}, {"role", c.role}});
+        200,
+        boost::json::object{
+            {"_id", c.id}, {"name", c.name}, {"email", c.email}, {"role", c.role}, {"__v", 0}});
   });
 
   router.add("GET", "/api/auth/users", Access::admin, [&auth](Request&) -> awaitable<Response> {
@@ -106,6 +121,7 @@ void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits lim
       boost::json::object o = public_user(u);
       o["createdAt"] = iso8601_ms(u.created_at_ms);
       o["updatedAt"] = iso8601_ms(u.updated_at_ms);
+      o["__v"] = 0;
       list.push_back(std::move(o));
     }
     co_return http::json_response(200, list);

@@ -175,8 +175,9 @@ awaitable<http::Response> upload_track(http::Request& request, TrackService& tra
     std::rethrow_exception(failure);
   }
   co_await tracks.uploaded();
-  boost::json::object body{{"message", "Track uploaded successfully"},
-                           {"track", track_json(track, tracks.settings().public_base_url)}};
+  boost::json::object body{
+      {"message", "Track uploaded successfully"},
+      {"track", uploaded_track_json(track, tracks.settings().public_base_url)}};
   co_return http::json_response(201, body);
 }
 

@@ -12,6 +12,7 @@
 #include "support/api_error.hpp"
 #include "support/object_id.hpp"
 #include "support/strong_etag.hpp"
+#include "support/text_validation.hpp"
 #include "support/time_format.hpp"
 #include "support/worker_pool.hpp"
 
@@ -32,6 +33,23 @@ std::optional<std::int64_t> parse_count(const std::optional<std::string>& text, 
     return std::nullopt;
   }
   return value;
+}
+
+// A parameter of the list, percent-decoded; nullopt when absent. Request::query_param reads
+// a value that is not valid percent-encoding as absent, which would answer a search with the
+// whole list: here it is refused.
+std::optional<std::string> list_param(const Request& req, std::string_view name) {
+  auto value = req.query_param(name);
+  if (value) return value;
+  for (std::string_view rest = req.query; !rest.empty();) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (http::percent_decode(pair.substr(0, pair.find('=')), true) == name) {
+      throw ApiError(400, std::string(name) + " is not valid percent-encoding");
+    }
+  }
+  return std::nullopt;
 }
 
 // "<scheme>://<Host>" when the Host header is a plain host[:port]; "" otherwise.
@@ -58,9 +76,9 @@ Response not_modified_or(Response r, const Request& req, std::string_view etag) 
 }
 
 awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
-  const auto limit_text = req.query_param("limit");
-  const auto offset_text = req.query_param("offset");
-  const auto text = req.query_param("q");
+  const auto limit_text = list_param(req, "limit");
+  const auto offset_text = list_param(req, "offset");
+  const auto text = list_param(req, "q");
   if (!limit_text && !offset_text && !text) {
     const TrackListBody list = co_await tracks.list_all();
     Response r;
@@ -79,7 +97,10 @@ awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
     query.offset = *offset;
   }
   if (text) {
-    if (text->size() > 200) throw ApiError(400, "q must be at most 200 characters");
+    // Refused rather than searched: FTS5 would end the query at a NUL, PostgreSQL refuses
+    // text that is not UTF-8, and no title holds a control character.
+    require_single_line(*text, "q");
+    if (*utf8_length(*text) > 200) throw ApiError(400, "q must be at most 200 characters");
     query.text = *text;
   }
   Response r;
@@ -110,15 +131,17 @@ void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& me
                // Nothing is stored: the answer only shows what an upload would return.
                TrackRecord track;
                track.id = new_object_id();
-               track.title = *title;
-               track.artist = *artist;
+               track.title = require_single_line(*title, "title");
+               track.artist = require_single_line(*artist, "artist");
+               track.uploaded_by = "mock-user";
                track.file_key = "audio/mock-" + track.id + ".mp3";
                track.thumbnail_key = "thumbnails/mock-" + track.id + ".jpg";
                track.created_at_ms = track.updated_at_ms = now_ms();
                co_return http::json_response(
-                   201, boost::json::object{
-                            {"message", "Track uploaded successfully (mock)"},
-                            {"track", track_json(track, tracks.settings().public_base_url)}});
+                   201,
+                   boost::json::object{
+                       {"message", "Track uploaded successfully (mock)"},
+                       {"track", uploaded_track_json(track, tracks.settings().public_base_url)}});
              });
 
   router.add("GET", "/api/tracks/:id/stream", Access::open,
@@ -142,25 +165,25 @@ void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& me
                co_return r;
              });
 
-  router.add("GET", "/api/tracks/:id/thumbnail", Access::open,
-             [&tracks, &media](Request& req) -> awaitable<Response> {
-               const TrackRecord track = co_await tracks.find(req.param("id"));
-               auto opened =
-                   co_await offload([&] { return open_media(media, track.thumbnail_key); });
-               if (opened) {
-                 // Thumbnail keys are never reused, so the bytes behind this URL never change
-                 // while the track exists.
-                 co_return http::file_response(req, std::move(opened->object),
-                                               opened->content_type, "public, max-age=86400");
-               }
-               auto stored = co_await offload([&] { return media.stat(track.thumbnail_key); });
-               if (!stored) throw ApiError(404, "Thumbnail not found");
-               Response r;  // kept elsewhere (object storage): send the client there
-               r.status = 302;
-               r.content_type.clear();
-               r.set_header("Location", tracks.signed_url(track.thumbnail_key, request_origin(req)));
-               co_return r;
-             });
+  router.add(
+      "GET", "/api/tracks/:id/thumbnail", Access::open,
+      [&tracks, &media](Request& req) -> awaitable<Response> {
+        const TrackRecord track = co_await tracks.find(req.param("id"));
+        auto opened = co_await offload([&] { return open_media(media, track.thumbnail_key); });
+        if (opened) {
+          // Thumbnail keys are never reused, so the bytes behind this URL never change
+          // while the track exists.
+          co_return http::file_response(req, std::move(opened->object), opened->content_type,
+                                        "public, max-age=86400");
+        }
+        auto stored = co_await offload([&] { return media.stat(track.thumbnail_key); });
+        if (!stored) throw ApiError(404, "Thumbnail not found");
+        Response r;  // kept elsewhere (object storage): send the client there
+        r.status = 302;
+        r.content_type.clear();
+        r.set_header("Location", tracks.signed_url(track.thumbnail_key, request_origin(req)));
+        co_return r;
+      });
 
   router.add("DELETE", "/api/tracks/:id", Access::admin,
              [&tracks](Request& req) -> awaitable<Response> {

@@ -148,8 +148,10 @@ std::optional<AudioFormat> sniff_after_id3(std::string_view s, std::size_t pos) 
 // An ISO BMFF "ftyp" box naming an audio-capable MP4 brand.
 bool mp4_audio(std::string_view s) {
   if (s.size() < 16 || !has_at(s, 4, "ftyp")) return false;
+  // A real ftyp box is a few dozen bytes; one larger than the sniffed head is no ftyp box
+  // (a JPEG's first bytes would otherwise read as a 4 GB one, making it audio as well).
   const std::size_t box = be32(s, 0);
-  if (box < 16 || box % 4 != 0) return false;
+  if (box < 16 || box % 4 != 0 || box > kSniffBytes) return false;
   static constexpr std::array<std::string_view, 7> kAudioBrands = {"M4A ", "M4B ", "mp42", "isom",
                                                                    "iso2", "dash", "mp41"};
   static constexpr std::array<std::string_view, 3> kVideoBrands = {"M4V ", "M4VH", "M4VP"};

@@ -30,8 +30,8 @@ struct TrackRecord {
   std::string id;  // 24-hex ObjectId
   std::string title;
   std::string artist;
-  std::string file_key;       // audio object key
-  std::string thumbnail_key;  // image object key
+  std::string file_key;                    // audio object key
+  std::string thumbnail_key;               // image object key
   std::optional<std::string> uploaded_by;  // user id; written on insert
   std::optional<Uploader> uploader;        // filled in by reads
   // Facts read from the audio; absent for records imported without them.
@@ -48,7 +48,9 @@ struct TrackRecord {
 struct TrackQuery {
   std::optional<std::int64_t> limit;
   std::int64_t offset = 0;
-  std::string text;  // case-insensitive substring of title or artist; "" matches all
+  // A case-insensitive substring of title or artist; "" matches all. Single-line text
+  // (support/text_validation.hpp), as the API admits it: a NUL would end the query early.
+  std::string text;
 };
 
 // What import_batch() did: records added, and records skipped because their id was

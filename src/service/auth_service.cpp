@@ -9,59 +9,39 @@
 #include "support/jwt.hpp"
 #include "support/metrics.hpp"
 #include "support/object_id.hpp"
+#include "support/text_validation.hpp"
 #include "support/time_format.hpp"
 
 namespace volkrin {
-namespace {
-
-// Code points in valid UTF-8; invalid UTF-8 counts as -1.
-long utf8_length(std::string_view s) {
-  long count = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return -1;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return -1;
-    }
-    i += len;
-    ++count;
-  }
-  return count;
-}
-
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
-}
-
-}  // namespace
 
 std::string normalize_email(std::string_view raw) {
   const std::string_view email = trim(raw);
+  const auto length = utf8_length(email);
+  // A zero-width space, a soft hyphen or a bidi control would make another account of an
+  // address that looks the same.
+  if (length && has_invisible_character(email)) {
+    throw ApiError(400, "Email must not contain invisible or control characters");
+  }
   const auto at = email.find('@');
-  const bool ok = !email.empty() && email.size() <= 254 && at != std::string_view::npos &&
-                  at > 0 && at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
-                  email.find_first_of(" \t\r\n") == std::string_view::npos && !has_control(email) &&
-                  utf8_length(email) > 0;
+  const bool ok = length && *length > 0 && email.size() <= 254 && at != std::string_view::npos &&
+                  at > 0 && at + 1 < email.size() &&
+                  email.find('@', at + 1) == std::string_view::npos &&
+                  email.find(' ') == std::string_view::npos;
   if (!ok) throw ApiError(400, "Please provide a valid email address");
   return ascii_lower(email);
 }
 
 std::string validate_name(std::string_view raw) {
-  const std::string_view name = trim(raw);
-  const long length = utf8_length(name);
-  if (length < 1 || length > 100 || has_control(name)) {
-    throw ApiError(400, "Name must be between 1 and 100 characters");
-  }
+  const std::string_view name = require_single_line(trim(raw), "name");
+  const std::size_t length = utf8_length(name).value_or(0);
+  if (length < 1 || length > 100) throw ApiError(400, "Name must be between 1 and 100 characters");
   return std::string(name);
 }
 
 void validate_password(std::string_view password) {
   if (password.size() > 1024) throw ApiError(400, "Password must be at most 1024 bytes");
-  const long length = utf8_length(password);
-  if (length >= 0 ? length < 8 : password.size() < 8) {
+  const std::size_t length = utf8_length(password).value_or(password.size());
+  if (length < 8) {
     throw ApiError(400, "Password must be at least 8 characters");
   }
 }
@@ -142,7 +122,9 @@ std::optional<UserRecord> AuthService::authenticate(std::string_view token) {
   return store_.find_user_by_id(result.claims->id);
 }
 
-std::vector<UserRecord> AuthService::list_users() { return store_.list_users(); }
+std::vector<UserRecord> AuthService::list_users() {
+  return store_.list_users();
+}
 
 void AuthService::delete_user(std::string_view caller_id, std::string_view user_id) {
   if (!is_object_id(user_id)) throw ApiError(404, "User not found");

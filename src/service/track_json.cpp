@@ -36,6 +36,14 @@ boost::json::object track_json(const TrackRecord& t, std::string_view base_url) 
   o["format"] = t.format.empty() ? boost::json::value(nullptr) : boost::json::value(t.format);
   o["createdAt"] = iso8601_ms(t.created_at_ms);
   o["updatedAt"] = iso8601_ms(t.updated_at_ms);
+  o["__v"] = 0;
+  return o;
+}
+
+boost::json::object uploaded_track_json(const TrackRecord& t, std::string_view base_url) {
+  boost::json::object o = track_json(t, base_url);
+  o["uploadedBy"] =
+      t.uploaded_by ? boost::json::value(*t.uploaded_by) : boost::json::value(nullptr);
   return o;
 }
 

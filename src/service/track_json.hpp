@@ -10,8 +10,14 @@
 
 namespace volkrin {
 
-// `base_url` ("" or "https://api.example") prefixes audioUrl and thumbnailUrl.
+// `base_url` ("" or "https://api.example") prefixes audioUrl and thumbnailUrl. As in the
+// list: uploadedBy is the populated uploader {_id, email, role} or null. Like every track
+// object of the original (a mongoose document) it ends with the version key "__v": 0.
 boost::json::object track_json(const TrackRecord& track, std::string_view base_url);
+// The track as an upload answers it: the same, but uploadedBy is track.uploaded_by as a
+// string (the uploader's _id, "mock-user" for the mock upload) or null, as the original
+// answers with the saved document, which is not populated.
+boost::json::object uploaded_track_json(const TrackRecord& track, std::string_view base_url);
 std::string tracks_json_array(const std::vector<TrackRecord>& tracks, std::string_view base_url);
 // The same array appended to `out`, one track at a time: no JSON tree of the whole list is
 // ever built (a list of 100,000 tracks is about 50 MB of JSON).

@@ -8,6 +8,7 @@
 #include "support/ascii.hpp"
 #include "support/metrics.hpp"
 #include "support/object_id.hpp"
+#include "support/text_validation.hpp"
 #include "support/time_format.hpp"
 
 namespace volkrin {
@@ -24,15 +25,19 @@ TrackUpload::TrackUpload(MediaStore& media, MetadataStore& store, UploadLimits l
                          Uploader uploader)
     : media_(media), store_(store), limits_(limits), uploader_(std::move(uploader)) {}
 
-TrackUpload::~TrackUpload() { discard(); }
+TrackUpload::~TrackUpload() {
+  discard();
+}
 
 std::uint64_t TrackUpload::limit(UploadFile which) const {
   return which == UploadFile::audio ? limits_.max_audio_bytes : limits_.max_thumbnail_bytes;
 }
 
 void TrackUpload::set_field(std::string_view name, std::string value) {
-  if (name == "title") title_ = std::string(trim(value));
-  if (name == "artist") artist_ = std::string(trim(value));
+  // Refused here rather than stored: a title that is not UTF-8 would make the track list
+  // JSON that no client can parse.
+  if (name == "title") title_ = require_single_line(trim(value), "title");
+  if (name == "artist") artist_ = require_single_line(trim(value), "artist");
 }
 
 void TrackUpload::begin_file(UploadFile which, std::string_view client_filename) {
@@ -65,8 +70,9 @@ void TrackUpload::write(UploadFile which, std::string_view bytes) {
   File& f = file(which);
   const std::uint64_t so_far = f.upload->size() + f.head.size();
   if (so_far + bytes.size() > limit(which)) {
-    throw ApiError(413, std::string(which == UploadFile::audio ? "The audio file" : "The thumbnail") +
-                            " is larger than the limit of " + mib(limit(which)));
+    throw ApiError(413,
+                   std::string(which == UploadFile::audio ? "The audio file" : "The thumbnail") +
+                       " is larger than the limit of " + mib(limit(which)));
   }
   metrics().upload_bytes.inc(bytes.size());
   if (f.checked) {

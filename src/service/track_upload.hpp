@@ -33,7 +33,9 @@ class TrackUpload {
   TrackUpload(const TrackUpload&) = delete;
   TrackUpload& operator=(const TrackUpload&) = delete;
 
-  void set_field(std::string_view name, std::string value);  // "title", "artist"; others ignored
+  // "title", "artist" (trimmed); others are ignored. Throws ApiError(400) for text that is
+  // not valid UTF-8 or holds a control character (see text_validation.hpp).
+  void set_field(std::string_view name, std::string value);
   void begin_file(UploadFile which, std::string_view client_filename);
   void write(UploadFile which, std::string_view bytes);
   void end_file(UploadFile which);

@@ -36,6 +36,9 @@ const USER_NOT_FOUND = { message: 'User not found' };
 const INVALID_LOGIN = { message: 'Invalid email or password' };
 
 const sortedKeys = (object) => Object.keys(object).sort();
+// Signup and login answer the user, with mongoose's version key as every user object of the
+// original carries it, and the token.
+const SESSION_FIELDS = ['__v', '_id', 'email', 'name', 'role', 'token'];
 
 // Fails when any key, at any depth, looks like a password or a hash, or when a value is
 // an Argon2/bcrypt hash.
@@ -136,11 +139,12 @@ describe('auth', () => {
   });
 
   describe('POST /api/auth/signup', () => {
-    it('answers 201 with _id, name, email, role "user" and a token', async () => {
+    it('answers 201 with _id, name, email, role "user", __v 0 and a token', async () => {
       const fields = newUserFields();
       const res = await signUp(fields);
       assert.equal(res.status, 201, res.text);
-      assert.deepEqual(sortedKeys(res.json), ['_id', 'email', 'name', 'role', 'token']);
+      assert.deepEqual(sortedKeys(res.json), SESSION_FIELDS);
+      assert.equal(res.json.__v, 0);
       assert.match(res.json._id, OBJECT_ID);
       assert.equal(res.json.name, fields.name);
       assert.equal(res.json.email, fields.email);
@@ -159,11 +163,11 @@ describe('auth', () => {
       assert.ok(Math.abs(seconds - Date.now() / 1000) < 300, `_id ${user._id} does not start with the current time`);
     });
 
-    it('returns a token that /api/auth/me accepts, answering exactly _id, name, email, role', async () => {
+    it('returns a token that /api/auth/me accepts, answering exactly _id, name, email, role, __v', async () => {
       const user = await newUser();
       const res = await me(user.token);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user' });
+      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user', __v: 0 });
     });
 
     it('signs tokens with JWT_SECRET as the original did: HS256, {id, role, iat, exp}, 7 days', async () => {
@@ -239,11 +243,58 @@ describe('auth', () => {
       ['password has 7 characters', withField('password', `Pw!${randomHex(2)}`)],
       ['password has 1025 bytes', withField('password', `pw-${randomHex(512)}`.slice(0, 1025))],
       ['password has 1026 bytes in 342 characters', withField('password', '€'.repeat(342))],
+      ['name is not valid UTF-8 (a lone surrogate escaped in JSON)', withField('name', 'Ada \ud800')],
     );
+    for (const [label, character] of [
+      ['a NUL', '\u0000'],
+      ['a tab', '\t'],
+      ['a line feed', '\n'],
+      ['DEL', '\u007f'],
+      ['a C1 control (NEL)', '\u0085'],
+      ['a line separator', '\u2028'],
+    ]) {
+      invalid.push([`name holds ${label} inside`, withField('name', `Ada${character}Lovelace`)]);
+    }
 
     for (const [what, makeBody] of invalid) {
       it(`answers 400 with a message when ${what}`, async () => {
         assertBadRequest(await signUp(makeBody(newUserFields())));
+      });
+    }
+
+    // Each would make a second account of an address that looks the same as another.
+    for (const [label, character] of [
+      ['a zero-width space U+200B', '\u200b'],
+      ['a zero-width non-joiner U+200C', '\u200c'],
+      ['a zero-width joiner U+200D', '\u200d'],
+      ['a left-to-right mark U+200E', '\u200e'],
+      ['a right-to-left mark U+200F', '\u200f'],
+      ['a word joiner U+2060', '\u2060'],
+      ['an invisible plus U+2064', '\u2064'],
+      ['a byte order mark U+FEFF', '\ufeff'],
+      ['a soft hyphen U+00AD', '\u00ad'],
+      ['a Mongolian vowel separator U+180E', '\u180e'],
+      ['a right-to-left override U+202E', '\u202e'],
+      ['a left-to-right embedding U+202A', '\u202a'],
+      ['a first strong isolate U+2068', '\u2068'],
+      ['a pop directional isolate U+2069', '\u2069'],
+      ['an Arabic letter mark U+061C', '\u061c'],
+      ['a tag character U+E0041', '\u{e0041}'],
+      ['a variation selector U+FE0F', '\ufe0f'],
+      ['a Hangul filler U+3164', '\u3164'],
+      ['a no-break space U+00A0', '\u00a0'],
+      ['an ideographic space U+3000', '\u3000'],
+      ['a NUL', '\u0000'],
+      ['a tab', '\t'],
+      ['DEL', '\u007f'],
+      ['a C1 control U+0085', '\u0085'],
+    ]) {
+      it(`answers 400 "Email must not contain invisible or control characters" to an email with ${label}, and creates nothing`, async () => {
+        const fields = newUserFields();
+        const [local, domain] = fields.email.split('@');
+        const res = await signUp({ ...fields, email: `${local.slice(0, 3)}${character}${local.slice(3)}@${domain}` });
+        assertMessage(res, 400, { message: 'Email must not contain invisible or control characters' });
+        assert.equal((await signUp(fields)).status, 201, 'the plain address was taken by the refused signup');
       });
     }
 
@@ -259,12 +310,15 @@ describe('auth', () => {
       ['a password of exactly 8 characters', () => ({ password: `p${randomHex(4)}`.slice(0, 8) })],
       ['a password of exactly 1024 bytes', () => ({ password: `pw-${randomHex(512)}`.slice(0, 1024) })],
       ['an email of 254 characters', () => ({ email: emailOfLength(254) })],
+      ['a name with emoji, a zero-width joiner sequence and combining accents', () => ({ name: `Zoë 👩‍🎤 Noe\u0308l ${randomHex(2)}` })],
+      ['a name in Arabic script with its marks', () => ({ name: `لينا ${randomHex(2)}` })],
     ];
     for (const [what, makeOverrides] of accepted) {
       it(`accepts ${what}`, async () => {
         const fields = newUserFields(makeOverrides());
         const res = await signUp(fields);
         assert.equal(res.status, 201, res.text);
+        assert.equal(res.json.name, fields.name);
         assert.equal((await logIn(fields.email, fields.password)).status, 200);
       });
     }
@@ -292,14 +346,14 @@ describe('auth', () => {
   });
 
   describe('POST /api/auth/login', () => {
-    it('answers 200 with _id, name, email, role and a working token for the right password', async () => {
+    it('answers 200 with _id, name, email, role, __v and a working token for the right password', async () => {
       const user = await newUser();
       const res = await logIn(user.email, user.password);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(sortedKeys(res.json), ['_id', 'email', 'name', 'role', 'token']);
+      assert.deepEqual(sortedKeys(res.json), SESSION_FIELDS);
       assert.deepEqual(
-        { _id: res.json._id, name: res.json.name, email: res.json.email, role: res.json.role },
-        { _id: user._id, name: user.name, email: user.email, role: 'user' },
+        { _id: res.json._id, name: res.json.name, email: res.json.email, role: res.json.role, __v: res.json.__v },
+        { _id: user._id, name: user.name, email: user.email, role: 'user', __v: 0 },
       );
       assert.equal((await me(res.json.token)).status, 200);
     });
@@ -326,6 +380,36 @@ describe('auth', () => {
     it('answers 401 with the same body for an unknown email', async () => {
       const res = await logIn(`nobody-${randomHex(4)}@example.com`, `pw-${randomHex(12)}`);
       assertMessage(res, 401, INVALID_LOGIN);
+    });
+
+    // As the original answers an empty body; each one is a failed login.
+    const withoutCredentials = [
+      ['an empty body {}', () => ({})],
+      ['no body at all', undefined],
+      ['no email', (user) => ({ password: user.password })],
+      ['no password', (user) => ({ email: user.email })],
+      ['a null email', (user) => ({ email: null, password: user.password })],
+      ['a numeric password', (user) => ({ email: user.email, password: 12345678 })],
+      ['an email in an array', (user) => ({ email: [user.email], password: user.password })],
+      ['a password in an object', (user) => ({ email: user.email, password: { value: user.password } })],
+      ['an empty email and password', () => ({ email: '', password: '' })],
+    ];
+    for (const [what, makeBody] of withoutCredentials) {
+      it(`answers 401 "Invalid email or password" and counts a failed login for ${what}`, async () => {
+        const user = await newUser();
+        const before = metricValue(await readMetrics(base), 'volkrin_failed_logins_total');
+        const res = makeBody === undefined
+          ? await api(base, 'POST', '/api/auth/login')
+          : await api(base, 'POST', '/api/auth/login', { json: makeBody(user) });
+        assertMessage(res, 401, INVALID_LOGIN);
+        assert.equal(metricValue(await readMetrics(base), 'volkrin_failed_logins_total'), before + 1);
+      });
+    }
+
+    it('answers 401 to an email with an invisible character, even when the rest is an account\'s', async () => {
+      const user = await newUser();
+      const [local, domain] = user.email.split('@');
+      assertMessage(await logIn(`${local}\u200b@${domain}`, user.password), 401, INVALID_LOGIN);
     });
   });
 
@@ -391,7 +475,7 @@ describe('auth', () => {
       const token = forged(originalStyleToken({ id: user._id, role: 'user' }, JWT_SECRET, { iat: Math.floor(Date.now() / 1000) - 60 }));
       const res = await me(token);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user' });
+      assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user', __v: 0 });
     });
   });
 
@@ -405,18 +489,19 @@ describe('auth', () => {
       assertMessage(await listUsers(user.token), 403, ADMINS_ONLY);
     });
 
-    it('answers 200 with every user as exactly {_id, name, email, role, createdAt, updatedAt}', async () => {
+    it('answers 200 with every user as exactly {_id, name, email, role, createdAt, updatedAt, __v}', async () => {
       const user = await newUser();
       const res = await listUsers(admin.token);
       assert.equal(res.status, 200, res.text);
       assert.ok(Array.isArray(res.json), 'the body is not an array');
       for (const entry of res.json) {
-        assert.deepEqual(sortedKeys(entry), ['_id', 'createdAt', 'email', 'name', 'role', 'updatedAt']);
+        assert.deepEqual(sortedKeys(entry), ['__v', '_id', 'createdAt', 'email', 'name', 'role', 'updatedAt']);
+        assert.equal(entry.__v, 0);
       }
       const byEmail = new Map(res.json.map((entry) => [entry.email, entry]));
       assert.deepEqual(
         { ...byEmail.get(user.email), createdAt: undefined, updatedAt: undefined },
-        { _id: user._id, name: user.name, email: user.email, role: 'user', createdAt: undefined, updatedAt: undefined },
+        { _id: user._id, name: user.name, email: user.email, role: 'user', createdAt: undefined, updatedAt: undefined, __v: 0 },
       );
       assert.equal(byEmail.get(admin.email)?.role, 'admin');
     });
@@ -599,5 +684,31 @@ describe('admin signup on a server with an empty ADMIN_SECRET (unset)', () => {
     const res = await signup(server.baseUrl, newUserFields({ role: 'admin', adminSecret: '' }));
     assert.equal(res.status, 201, res.text);
     assert.equal(res.json.role, 'user');
+  });
+});
+
+describe('login without credentials under the login limits', () => {
+  let server;
+  before(async () => {
+    server = await startServer({
+      env: { JWT_SECRET, RATE_LIMIT_LOGIN_PER_ADDRESS: '4/1m', RATE_LIMIT_LOGIN_PER_ACCOUNT: '2/1m' },
+    });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const TOO_MANY = { message: 'Too many requests, please try again later' };
+  const post = (json) => api(server.baseUrl, 'POST', '/api/auth/login', { json });
+
+  it('counts a login without a password against its account, and one without anything against the address', async () => {
+    const user = await createUser(server.baseUrl);
+    // Attempts 1 and 2 from this address use up the account's limit.
+    assertMessage(await post({ email: user.email }), 401, INVALID_LOGIN);
+    assertMessage(await post({ email: user.email.toUpperCase(), password: 42 }), 401, INVALID_LOGIN);
+    assertMessage(await login(server.baseUrl, user.email, user.password), 429, TOO_MANY);
+    // Attempt 4 is the address's last one; an empty body counts like any other.
+    assertMessage(await post({}), 401, INVALID_LOGIN);
+    assertMessage(await post({}), 429, TOO_MANY);
   });
 });

@@ -49,7 +49,7 @@ describe('restart on the same DATA_DIR without JWT_SECRET', () => {
   it('accepts a token obtained before the restart', async () => {
     const res = await api(server.baseUrl, 'GET', '/api/auth/me', { token: user.token });
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user' });
+    assert.deepEqual(res.json, { _id: user._id, name: user.name, email: user.email, role: 'user', __v: 0 });
   });
 
   it('logs in with the password set before the restart', async () => {

@@ -107,6 +107,17 @@ describe('GET /api/tracks with limit, offset and q', () => {
     assert.deepEqual(await listTracks(base, `?q=${encodeURIComponent('50_')}`), []);
   });
 
+  it('?q takes search syntax, quotes, backslash, emoji and combining marks as themselves', todo, async () => {
+    const title = `Say "hi" AND NEAR(x) -y ^z* \\ \u{1F3B5} Noe\u0308l+ ${randomHex(4)}`;
+    const literal = await upload({ title, artist: 'Syntax' });
+    for (const q of ['"hi"', '"', 'AND NEAR(', 'near(x)', '-y ^z*', '^', '*', '\\', '\u{1F3B5}', 'e\u0308', 'Noe\u0308l+', '+']) {
+      assert.deepEqual(ids(await listTracks(base, `?q=${encodeURIComponent(q)}`)), [literal._id], q);
+    }
+    for (const q of ['"hi" OR "x"', 'hi*', 'NEAR(x y)', 'Noel']) {
+      assert.deepEqual(await listTracks(base, `?q=${encodeURIComponent(q)}`), [], q);
+    }
+  });
+
   it('pages carry an ETag and answer 304 to If-None-Match with it', todo, async () => {
     const first = await api(base, 'GET', '/api/tracks?limit=2');
     assert.equal(first.status, 200, first.text);

@@ -29,7 +29,7 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
 const ISO_MILLIS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const STRONG_ETAG = /^"[^"]+"$/;
 const TRACK_FIELDS = [
-  '_id', 'artist', 'audioUrl', 'bitrate', 'channels', 'createdAt', 'durationMs', 'fileKey',
+  '__v', '_id', 'artist', 'audioUrl', 'bitrate', 'channels', 'createdAt', 'durationMs', 'fileKey',
   'format', 'sampleRate', 'thumbnailUrl', 'title', 'updatedAt', 'uploadedBy',
 ];
 
@@ -136,6 +136,7 @@ describe('tracks', () => {
       assert.ok(list.length >= 3, `only ${list.length} tracks listed`);
       for (const track of list) {
         assert.deepEqual(Object.keys(track).sort(), TRACK_FIELDS);
+        assert.equal(track.__v, 0);
         assert.deepEqual(track.uploadedBy, { _id: admin._id, email: admin.email, role: 'admin' });
       }
       const created = list.map((track) => Date.parse(track.createdAt));
@@ -152,9 +153,47 @@ describe('tracks', () => {
       ['offset=-1', BAD_OFFSET],
       ['offset=abc', BAD_OFFSET],
       [`q=${'x'.repeat(201)}`, { message: 'q must be at most 200 characters' }],
+      [`q=${encodeURIComponent('é'.repeat(201))}`, { message: 'q must be at most 200 characters' }],
     ]) {
       it(`answers 400 with a message to ?${query.length > 20 ? `${query.slice(0, 12)}… (201 characters)` : query}`, async () => {
         assertMessage(await api(base, 'GET', `/api/tracks?${query}`), 400, body);
+      });
+    }
+
+    it('counts the 200 characters q may have in characters, not bytes', async () => {
+      for (const q of ['é'.repeat(200), '🎵'.repeat(200)]) {
+        const res = await api(base, 'GET', `/api/tracks?q=${encodeURIComponent(q)}`);
+        assert.equal(res.status, 200, res.text);
+        assert.deepEqual(res.json, []);
+      }
+    });
+
+    for (const [query, name] of [['q=%zz', 'q'], ['q=abc%', 'q'], ['q=abc%4', 'q'], ['limit=%2', 'limit'], ['offset=1%G0', 'offset']]) {
+      it(`answers 400 naming ${name} to ?${query}, whose value is not valid percent-encoding`, async () => {
+        assertMessage(await api(base, 'GET', `/api/tracks?${query}`), 400, { message: `${name} is not valid percent-encoding` });
+      });
+    }
+
+    // Text the stores cannot search as asked (FTS5 stops at a NUL, PostgreSQL refuses both).
+    for (const [what, q] of [
+      ['a NUL after three characters', 'abc%00'],
+      ['a NUL before one', '%00a'],
+      ['a NUL alone', '%00'],
+      ['a tab', 'a%09b'],
+      ['a line feed', 'abc%0Adef'],
+      ['a carriage return', '%0D'],
+      ['DEL', 'abc%7F'],
+      ['a C1 control U+0085', 'abc%C2%85'],
+      ['a line separator U+2028', 'abc%E2%80%A8'],
+      ['a byte that is never UTF-8', 'abc%FF'],
+      ['a cut sequence', 'abc%C3'],
+      ['an overlong form of "/"', 'abc%C0%AF'],
+      ['a surrogate', 'abc%ED%A0%80'],
+      ['a code point past U+10FFFF', 'abc%F4%90%80%80'],
+    ]) {
+      it(`answers 400 naming q to a q with ${what}`, async () => {
+        const res = await api(base, 'GET', `/api/tracks?q=${q}`);
+        assertMessage(res, 400, { message: 'q must be valid UTF-8 text without control characters' });
       });
     }
   });
@@ -278,12 +317,13 @@ describe('tracks', () => {
       assert.equal(res.json.message, 'Track uploaded successfully (mock)');
       const track = res.json.track;
       assert.deepEqual(Object.keys(track).sort(), TRACK_FIELDS);
+      assert.equal(track.__v, 0);
       assert.match(track._id, OBJECT_ID);
       assert.equal(track.title, 'Mock Song');
       assert.equal(track.artist, 'Mock Artist');
       assert.equal(track.audioUrl, `/api/tracks/${track._id}/audio`);
       assert.equal(track.thumbnailUrl, `/api/tracks/${track._id}/thumbnail`);
-      assert.equal(track.uploadedBy, null);
+      assert.equal(track.uploadedBy, 'mock-user');
       assert.match(track.createdAt, ISO_MILLIS_UTC);
       assert.match(track.updatedAt, ISO_MILLIS_UTC);
 
@@ -304,5 +344,29 @@ describe('tracks', () => {
         assertMessage(await api(base, 'POST', '/api/tracks/mock-upload', { json: body }), 400, MOCK_REQUIRED);
       });
     }
+
+    for (const [field, label, character] of [
+      ['title', 'a NUL', '\u0000'],
+      ['title', 'a tab', '\t'],
+      ['title', 'a line feed', '\n'],
+      ['title', 'a C1 control', '\u009b'],
+      ['artist', 'BEL', '\u0007'],
+      ['artist', 'DEL', '\u007f'],
+      ['artist', 'a paragraph separator', '\u2029'],
+    ]) {
+      it(`answers 400 naming ${field} when the ${field} holds ${label}`, async () => {
+        const body = { title: 'Mock Song', artist: 'Mock Artist', [field]: `Mock${character}Text` };
+        const res = await api(base, 'POST', '/api/tracks/mock-upload', { json: body });
+        assertMessage(res, 400, { message: `${field} must be valid UTF-8 text without control characters` });
+      });
+    }
+
+    it('keeps emoji, combining characters and right-to-left text as sent', async () => {
+      const body = { title: 'Noe\u0308l 🎄 \u05e9\u05dc\u05d5\u05dd', artist: 'Zoë & the 👩‍🎤' };
+      const res = await api(base, 'POST', '/api/tracks/mock-upload', { json: body });
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.json.track.title, body.title);
+      assert.equal(res.json.track.artist, body.artist);
+    });
   });
 });

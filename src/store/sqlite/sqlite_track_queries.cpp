@@ -2,8 +2,8 @@
 #include <array>
 #include <string>
 
-#include "store/like_pattern.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
+#include "store/sqlite/sqlite_text_search.hpp"
 
 namespace volkrin {
 namespace {
@@ -36,55 +36,18 @@ TrackRecord read_track(const SqliteStatement& row) {
   return t;
 }
 
-// An FTS5 phrase: the text matched as a substring of title or artist, quotes doubled.
-std::string trigram_phrase(std::string_view text) {
-  std::string phrase = "\"";
-  for (char c : text) {
-    if (c == '"') phrase += '"';
-    phrase += c;
-  }
-  phrase += '"';
-  return phrase;
-}
-
-// The trigram index answers substrings of three characters or more; shorter ones scan.
-bool trigram_searchable(std::string_view text) {
-  std::size_t characters = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++characters;
-  }
-  return characters >= 3;
-}
-
-enum class TrackFilter { all, trigram, like };
-
-// The WHERE clause of a filter, with the tracks table's columns under `table`.
-std::string filter_clause(TrackFilter filter, std::string_view table) {
-  const std::string t(table);
-  switch (filter) {
-    case TrackFilter::all:
-      return "";
-    case TrackFilter::trigram:
-      return "WHERE " + t +
-             "rowid IN (SELECT rowid FROM tracks_search WHERE tracks_search MATCH ?1) ";
-    case TrackFilter::like:
-      return "WHERE " + t + "title LIKE ?1 ESCAPE '\\' OR " + t + "artist LIKE ?1 ESCAPE '\\' ";
-  }
-  return "";
-}
-
 // A page, newest first. Past the first page the rows to skip are counted in the narrow
 // tracks_newest index alone, and only the page's rows are then read and joined: OFFSET on
 // the joined rows would read every skipped track.
-std::string page_sql(TrackFilter filter, bool skips) {
+std::string page_sql(SqliteTextFilter filter, bool skips) {
   constexpr std::string_view kNewest = "ORDER BY created_at DESC, id DESC ";
   constexpr std::string_view kNewestOfT = "ORDER BY t.created_at DESC, t.id DESC ";
   std::string sql(kTrackSelect);
   if (skips) {
-    sql += "WHERE t.rowid IN (SELECT rowid FROM tracks " + filter_clause(filter, "");
+    sql += "WHERE t.rowid IN (SELECT rowid FROM tracks " + sqlite_filter_clause(filter, "");
     sql += std::string(kNewest) + "LIMIT ?2 OFFSET ?3) " + std::string(kNewestOfT);
   } else {
-    sql += filter_clause(filter, "t.") + std::string(kNewestOfT) + "LIMIT ?2 OFFSET ?3";
+    sql += sqlite_filter_clause(filter, "t.") + std::string(kNewestOfT) + "LIMIT ?2 OFFSET ?3";
   }
   return sql;
 }
@@ -131,19 +94,17 @@ std::optional<TrackRecord> SqliteMetadataStore::find_track(std::string_view id) 
 }
 
 std::vector<TrackRecord> SqliteMetadataStore::list_tracks(const TrackQuery& query) {
+  using Filter = SqliteTextFilter;
   static const std::array<std::string, 6> sql = {
-      page_sql(TrackFilter::all, false),     page_sql(TrackFilter::all, true),
-      page_sql(TrackFilter::trigram, false), page_sql(TrackFilter::trigram, true),
-      page_sql(TrackFilter::like, false),    page_sql(TrackFilter::like, true)};
-  TrackFilter filter = TrackFilter::all;
-  if (!query.text.empty()) {
-    filter = trigram_searchable(query.text) ? TrackFilter::trigram : TrackFilter::like;
-  }
+      page_sql(Filter::all, false),     page_sql(Filter::all, true),
+      page_sql(Filter::trigram, false), page_sql(Filter::trigram, true),
+      page_sql(Filter::like, false),    page_sql(Filter::like, true)};
+  const SqliteTextSearch search = sqlite_text_search(query.text);
   const bool skips = query.offset > 0;
   auto connection = pool_.acquire();
-  auto statement = connection->prepare(sql[static_cast<std::size_t>(filter) * 2 + (skips ? 1 : 0)]);
-  if (filter == TrackFilter::trigram) statement.bind_text(1, trigram_phrase(query.text));
-  if (filter == TrackFilter::like) statement.bind_text(1, like_pattern(query.text));
+  auto statement =
+      connection->prepare(sql[static_cast<std::size_t>(search.filter) * 2 + (skips ? 1 : 0)]);
+  if (search.filter != Filter::all) statement.bind_text(1, search.argument);
   statement.bind_int64(2, query.limit.value_or(-1)).bind_int64(3, query.offset);
   std::vector<TrackRecord> tracks;
   if (query.limit) tracks.reserve(static_cast<std::size_t>(*query.limit));

@@ -266,6 +266,20 @@ TEST(ContentSniff, mp4_without_audio_brand_or_with_video_major_brand_is_nothing)
   EXPECT_EQ(sniff_audio(ftyp("heic", {"mif1", "heic"})), std::nullopt);
 }
 
+// A JPEG's first four bytes read as a box size of about 4 GB; an "ftyp" after them does not
+// make the image audio as well (a file is judged one or the other, never both).
+TEST(ContentSniff, JpegWithFtypAtOffsetFourIsAnImageAndNotM4a) {
+  const std::string polyglot =
+      std::string("\xFF\xD8\xFF\xE0", 4) + "ftypM4A " + std::string(4, '\0') + "M4A mp42isom";
+  EXPECT_EQ(sniff_image(polyglot), ImageFormat::jpeg);
+  EXPECT_EQ(sniff_audio(polyglot), std::nullopt);
+  // A large ftyp box (816 bytes: 200 compatible brands) is still read.
+  std::string large = std::string("\0\0\x03\x30", 4) + "ftypabcd" + std::string(4, '\0');
+  for (int i = 0; i < 199; ++i) large += "xyz1";
+  large += "M4A ";
+  EXPECT_EQ(sniff_audio(large), AudioFormat::m4a);
+}
+
 TEST(ContentSniff, ogg_first_packet_decides_vorbis_or_opus) {
   EXPECT_EQ(sniff_audio(ogg_first_page('\0', std::string("\x01vorbis", 7) + std::string(23, '\0'))),
             AudioFormat::ogg_vorbis);

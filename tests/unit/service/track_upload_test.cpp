@@ -219,6 +219,34 @@ TEST_F(TrackUploadTest, missing_title_is_refused_and_discard_leaves_nothing) {
   expect_nothing_left();
 }
 
+TEST_F(TrackUploadTest, TitleOrArtistThatIsNotSingleLineTextIsRefusedWith400NamingTheField) {
+  using namespace std::string_literals;
+  for (const std::string field : {"title", "artist"}) {
+    const ErrorSeen refused =
+        error(400, field + " must be valid UTF-8 text without control characters");
+    for (const std::string& text :
+         {"So\xFFng"s, "Song\xC3"s, "S\xED\xA0\x80"s, "S\xC1\x81"s, "So\0ng"s, "So\tng"s, "So\nng"s,
+          "So\x1B[0mng"s, "So\x7Fng"s, "So\xC2\x85ng"s, "So\xE2\x80\xA8ng"s}) {
+      auto upload = start();
+      send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
+      EXPECT_EQ(api_error_of([&] { upload->set_field(field, text); }), refused) << field;
+      upload->discard();
+      expect_nothing_left();
+    }
+  }
+}
+
+TEST_F(TrackUploadTest, TitleAndArtistKeepEmojiCombiningMarksAndRightToLeftText) {
+  auto upload = start();
+  upload->set_field("title", "Noe\xCC\x88l \xF0\x9F\x8E\x84");
+  upload->set_field("artist", "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xE2\x80\x8F!");
+  send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
+  send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+  const TrackRecord track = upload->finish();
+  EXPECT_EQ(track.title, "Noe\xCC\x88l \xF0\x9F\x8E\x84");
+  EXPECT_EQ(track.artist, "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xE2\x80\x8F!");
+}
+
 TEST_F(TrackUploadTest, missing_audio_is_refused_and_discard_leaves_nothing) {
   auto upload = start();
   upload->set_field("title", "Night Drive");

@@ -198,6 +198,61 @@ TYPED_TEST(TrackQueries, wildcards_and_backslash_in_the_text_are_literal) {
   EXPECT_THAT(search("s_ what"), IsEmpty());
 }
 
+TYPED_TEST(TrackQueries, SearchSyntaxQuotesEmojiAndCombiningMarksInTheTextAreLiteral) {
+  this->store().insert_track(track("a", "Rock AND Roll", "Nobody", 1000));
+  this->store().insert_track(track("b", "NEAR(the end)", "Nobody", 2000));
+  this->store().insert_track(track("c", "co-op ^top", "Nobody", 3000));
+  this->store().insert_track(track("d", "star* power", "Nobody", 4000));
+  this->store().insert_track(track("e", "say \"hi\"", "Nobody", 5000));
+  this->store().insert_track(track("f", "Fe\u0301te \U0001F3B5\U0001F3B6", "Nobody", 6000));
+  this->store().insert_track(track("g", "back\\slash 100%_done", "Nobody", 7000));
+  auto search = [this](const std::string& text) {
+    return ids_of(this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = text}));
+  };
+  // Texts of one or two characters take another path than longer ones: both are here.
+  for (const std::string text : {"AND", "k AND R", "k and r"}) {
+    EXPECT_THAT(search(text), ElementsAre("a")) << text;
+  }
+  for (const std::string text : {"NEAR(", "r(the", "(", "(t"}) {
+    EXPECT_THAT(search(text), ElementsAre("b")) << text;
+  }
+  for (const std::string text : {"-op ^", "^", "-", "o-"}) {
+    EXPECT_THAT(search(text), ElementsAre("c")) << text;
+  }
+  for (const std::string text : {"*", "r* p", "r*"}) {
+    EXPECT_THAT(search(text), ElementsAre("d")) << text;
+  }
+  for (const std::string text : {"\"", "\"hi\"", "y \"", "i\""}) {
+    EXPECT_THAT(search(text), ElementsAre("e")) << text;
+  }
+  for (const std::string text : {"e\u0301", "e\u0301te", "\U0001F3B5", "\U0001F3B5\U0001F3B6",
+                                 "e \U0001F3B5\U0001F3B6", "\u0301"}) {
+    EXPECT_THAT(search(text), ElementsAre("f")) << text;
+  }
+  for (const std::string text : {"\\s", "%_d", "0%_", "k\\"}) {
+    EXPECT_THAT(search(text), ElementsAre("g")) << text;
+  }
+  for (const std::string text : {"a*", "h\"i", "near(x", "AND NOT", "*)", "%%", "__", "\\\\"}) {
+    EXPECT_THAT(search(text), IsEmpty()) << text;
+  }
+}
+
+TYPED_TEST(TrackQueries, TextOfTwoHundredCharactersIsSearchedWhole) {
+  const std::string notes = [] {
+    std::string s;
+    for (int i = 0; i < 199; ++i) s += "\U0001F3B5";
+    return s;
+  }();
+  this->store().insert_track(track("a", notes + "x", "", 1000));
+  this->store().insert_track(track("b", notes + "y", "", 2000));
+  auto search = [this](const std::string& text) {
+    return ids_of(this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = text}));
+  };
+  EXPECT_THAT(search(notes + "x"), ElementsAre("a"));
+  EXPECT_THAT(search(notes), ElementsAre("b", "a"));
+  EXPECT_THAT(search("\U0001F3B5" + notes), IsEmpty());
+}
+
 TYPED_TEST(TrackQueries, delete_returns_the_row_once_then_nothing) {
   const auto user = test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));

@@ -1,0 +1,81 @@
+// Track JSON: the list's populated form, the upload answer's form, and the list bytes.
+#include "service/track_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace volkrin {
+namespace {
+
+TrackRecord sample_track() {
+  TrackRecord t;
+  t.id = "66d4c1f2a1b2c3d4e5f60718";
+  t.title = "Night \"Drive\"";
+  t.artist = "Volkrin \U0001F3B5";
+  t.file_key = "audio/0b6f-night_drive.mp3";
+  t.thumbnail_key = "thumbnails/0b6f-cover.png";
+  t.uploaded_by = "66d4c1f2a1b2c3d4e5f60001";
+  t.uploader = Uploader{"66d4c1f2a1b2c3d4e5f60001", "admin@example.com", "admin"};
+  t.duration_ms = 183'040;
+  t.bitrate_kbps = 192;
+  t.sample_rate = 44'100;
+  t.channels = 2;
+  t.format = "mp3";
+  t.created_at_ms = 1'756'722'030'123;
+  t.updated_at_ms = 1'756'722'030'123;
+  return t;
+}
+
+TEST(TrackJson, CarriesTheVersionKeyZeroLastAsMongooseDocumentsDo) {
+  const auto o = track_json(sample_track(), "");
+  ASSERT_TRUE(o.contains("__v"));
+  EXPECT_EQ(o.at("__v"), 0);
+  EXPECT_EQ((o.end() - 1)->key(), "__v");
+}
+
+TEST(TrackJson, PopulatesTheUploaderForTheList) {
+  const auto o = track_json(sample_track(), "https://api.example");
+  EXPECT_EQ(o.at("uploadedBy"), (boost::json::object{{"_id", "66d4c1f2a1b2c3d4e5f60001"},
+                                                     {"email", "admin@example.com"},
+                                                     {"role", "admin"}}));
+  EXPECT_EQ(o.at("audioUrl"), "https://api.example/api/tracks/66d4c1f2a1b2c3d4e5f60718/audio");
+  auto gone = sample_track();
+  gone.uploader.reset();
+  gone.uploaded_by.reset();
+  EXPECT_TRUE(track_json(gone, "").at("uploadedBy").is_null());
+}
+
+TEST(UploadedTrackJson, GivesTheUploaderIdAsAStringAndIsOtherwiseTheListsTrack) {
+  const auto track = sample_track();
+  auto uploaded = uploaded_track_json(track, "");
+  EXPECT_EQ(uploaded.at("uploadedBy"), "66d4c1f2a1b2c3d4e5f60001");
+  auto listed = track_json(track, "");
+  listed["uploadedBy"] = "66d4c1f2a1b2c3d4e5f60001";
+  EXPECT_EQ(uploaded, listed);
+
+  auto mock = sample_track();
+  mock.uploader.reset();
+  mock.uploaded_by = "mock-user";
+  EXPECT_EQ(uploaded_track_json(mock, "").at("uploadedBy"), "mock-user");
+  mock.uploaded_by.reset();
+  EXPECT_TRUE(uploaded_track_json(mock, "").at("uploadedBy").is_null());
+}
+
+TEST(TracksJsonArray, IsTheArrayOfEachTracksJson) {
+  auto second = sample_track();
+  second.id = "66d4c1f2a1b2c3d4e5f60719";
+  second.title = "Line\u2028\\ \x01";
+  second.format.clear();
+  second.duration_ms.reset();
+  const std::vector<TrackRecord> tracks{sample_track(), second};
+  const std::string bytes = tracks_json_array(tracks, "");
+  EXPECT_EQ(bytes, "[" + boost::json::serialize(track_json(tracks[0], "")) + "," +
+                       boost::json::serialize(track_json(tracks[1], "")) + "]");
+  EXPECT_EQ(boost::json::parse(bytes).as_array().size(), 2u);
+  EXPECT_EQ(tracks_json_array({}, ""), "[]");
+}
+
+}  // namespace
+}  // namespace volkrin
