@@ -11,6 +11,7 @@
 #include "service/track_json.hpp"
 #include "support/api_error.hpp"
 #include "support/object_id.hpp"
+#include "support/percent_decode.hpp"
 #include "support/strong_etag.hpp"
 #include "support/text_validation.hpp"
 #include "support/time_format.hpp"
@@ -45,7 +46,7 @@ std::optional<std::string> list_param(const Request& req, std::string_view name)
     const auto amp = rest.find('&');
     const std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    if (http::percent_decode(pair.substr(0, pair.find('=')), true) == name) {
+    if (percent_decode(pair.substr(0, pair.find('=')), true) == name) {
       throw ApiError(400, std::string(name) + " is not valid percent-encoding");
     }
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/api_error.hpp"
+#include "support/ascii.hpp"
 
 namespace volkrin {
 namespace {
