@@ -115,11 +115,14 @@ PasswordHasher::Verification PasswordHasher::verify(std::string_view password,
   return v;
 }
 
-void PasswordHasher::verify_dummy(std::string_view password) const {
-  // Made on first use rather than at start-up, where it would cost a whole hash before the
-  // server can listen. Its password is never known, so this verification always fails.
+const std::string& PasswordHasher::dummy_hash() const {
   std::call_once(dummy_once_, [this] { dummy_hash_ = hash(crypto::hex_encode(crypto::random_bytes(16))); });
-  static_cast<void>(verify(password, dummy_hash_));
+  return dummy_hash_;
+}
+
+void PasswordHasher::verify_dummy(std::string_view password) const {
+  // Its password is never known, so this verification always fails.
+  static_cast<void>(verify(password, dummy_hash()));
 }
 
 }  // namespace volkrin

@@ -26,9 +26,15 @@ class PasswordHasher {
   // An unknown or malformed hash never verifies.
   Verification verify(std::string_view password, std::string_view stored_hash) const;
 
-  // Spends about as long as verify() on a real hash, so that a login for an unknown
-  // email costs the same as one for a known email.
+  // Spends what verify() spends on a wrong password for a current hash (it verifies against
+  // dummy_hash()), so that a login for an unknown email costs the same as one for a known
+  // email.
   void verify_dummy(std::string_view password) const;
+
+  // The hash verify_dummy() checks: Argon2id with this hasher's parameters, which set the
+  // work, of a random password that is not kept. Made on first use rather than at start-up,
+  // where it would cost a whole hash before the server can listen.
+  const std::string& dummy_hash() const;
 
  private:
   unsigned long long opslimit_;

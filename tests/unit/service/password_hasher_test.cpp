@@ -121,10 +121,33 @@ TEST(PasswordHasher, malformed_hashes_never_verify) {
   }
 }
 
-TEST(PasswordHasher, verify_dummy_runs_without_a_real_hash) {
-  min_hasher().verify_dummy("anything");
-  min_hasher().verify_dummy("");
-  SUCCEED();
+// "$argon2id$v=19$m=65536,t=2,p=1$": what sets the work of checking a hash, before the salt.
+std::string argon2_parameters(std::string_view hash) {
+  std::size_t end = 0;
+  for (int field = 0; field < 3 && end != std::string_view::npos; ++field) {
+    end = hash.find('$', end + 1);
+  }
+  return end == std::string_view::npos ? std::string("<not Argon2id>")
+                                       : std::string(hash.substr(0, end + 1));
+}
+
+TEST(PasswordHasher, verify_dummy_costs_what_a_wrong_password_for_a_current_hash_costs) {
+  // Argon2id's work is set by the memory, passes and lanes written in the hash it checks, so
+  // checking the dummy hash costs what checking a user's current hash does, per call.
+  for (const HashCost cost : {HashCost::min, HashCost::interactive}) {
+    const PasswordHasher hasher(cost);
+    const std::string user_hash = hasher.hash("the user's password");
+    ASSERT_TRUE(user_hash.starts_with("$argon2id$v=19$m=")) << user_hash;
+    EXPECT_EQ(argon2_parameters(hasher.dummy_hash()), argon2_parameters(user_hash));
+    EXPECT_EQ(&hasher.dummy_hash(), &hasher.dummy_hash()) << "made once";
+    EXPECT_FALSE(hasher.verify("the user's password", hasher.dummy_hash()).ok);
+    EXPECT_FALSE(hasher.verify("", hasher.dummy_hash()).ok);
+    EXPECT_NO_THROW(hasher.verify_dummy("anything"));
+    EXPECT_NO_THROW(hasher.verify_dummy(""));
+  }
+  EXPECT_NE(argon2_parameters(PasswordHasher(HashCost::min).dummy_hash()),
+            argon2_parameters(PasswordHasher(HashCost::interactive).dummy_hash()))
+      << "the dummy follows the hasher's cost";
 }
 
 }  // namespace
