@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "app/backends.hpp"
-#include "app/mongo_import.hpp"
+#include "app/mongo_dump.hpp"
 
 namespace volkrin {
 namespace {

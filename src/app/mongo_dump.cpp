@@ -1,5 +1,5 @@
 // Parsing and validation of mongoexport output (Extended JSON) into user and track records.
-#include "app/mongo_import.hpp"
+#include "app/mongo_dump.hpp"
 
 #include <algorithm>
 #include <boost/json/parse.hpp>

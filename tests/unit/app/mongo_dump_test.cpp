@@ -1,5 +1,5 @@
 // Unit tests for reading mongoexport dumps: Extended JSON forms, line numbers, duplicates.
-#include "app/mongo_import.hpp"
+#include "app/mongo_dump.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
