@@ -1,6 +1,6 @@
 // The demo's own encoders: checksums against published values, PNG and WAV files that the
 // server's sniffing and probing accept.
-#include "app/demo.hpp"
+#include "app/demo_media.hpp"
 
 #include <gtest/gtest.h>
 
