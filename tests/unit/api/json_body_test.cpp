@@ -39,24 +39,24 @@ FakeRequest json_post(std::string body, std::string type = "application/json") {
   return request;
 }
 
-TEST(ReadJsonObject, NoBodyReadsAsAnEmptyObject) {
+TEST(ReadJsonObject, no_body_reads_as_an_empty_object) {
   FakeRequest request("POST", "/api/auth/logout");
   EXPECT_EQ(read(request), Outcome(0, "{}"));
   EXPECT_EQ(request.body_reads(), 0);
 }
 
-TEST(ReadJsonObject, DeclaredEmptyBodyReadsAsAnEmptyObjectWhateverItsType) {
+TEST(ReadJsonObject, declared_empty_body_reads_as_an_empty_object_whatever_its_type) {
   FakeRequest request("POST", "/api/auth/logout");
   request.with_header("Content-Type", "text/plain").with_body("");
   EXPECT_EQ(read(request), Outcome(0, "{}"));
 }
 
-TEST(ReadJsonObject, JsonObjectIsReturned) {
+TEST(ReadJsonObject, json_object_is_returned) {
   EXPECT_EQ(read(json_post(R"({"email":"a@example.com","n":[1,2.5,null]})")),
             Outcome(0, R"({"email":"a@example.com","n":[1,2.5E0,null]})"));
 }
 
-TEST(ReadJsonObject, BodyThatIsNotDeclaredAsJsonIs415) {
+TEST(ReadJsonObject, body_that_is_not_declared_as_json_is_415) {
   const Outcome refused{415, "Content-Type must be application/json"};
   EXPECT_EQ(read(json_post("{}", "text/plain")), refused);
   EXPECT_EQ(read(json_post("{}", "application/x-www-form-urlencoded")), refused);
@@ -69,26 +69,26 @@ TEST(ReadJsonObject, BodyThatIsNotDeclaredAsJsonIs415) {
   EXPECT_EQ(untyped.body_reads(), 0) << "refused before reading";
 }
 
-TEST(ReadJsonObject, JsonWithParametersOrOtherCaseIsAccepted) {
+TEST(ReadJsonObject, json_with_parameters_or_other_case_is_accepted) {
   EXPECT_EQ(read(json_post(R"({"a":1})", "application/json; charset=utf-8")).first, 0);
   EXPECT_EQ(read(json_post(R"({"a":1})", "application/json;charset=UTF-8")).first, 0);
   EXPECT_EQ(read(json_post(R"({"a":1})", "Application/JSON")).first, 0);
   EXPECT_EQ(read(json_post(R"({"a":1})", "application/json ; charset=utf-8")).first, 0);
 }
 
-TEST(ReadJsonObject, StructuredSyntaxSuffixJsonIsAccepted) {
+TEST(ReadJsonObject, structured_syntax_suffix_json_is_accepted) {
   EXPECT_EQ(read(json_post(R"({"a":1})", "application/merge-patch+json")),
             Outcome(0, R"({"a":1})"));
   EXPECT_EQ(read(json_post(R"({"a":1})", "application/vnd.api+JSON; charset=utf-8")).first, 0);
 }
 
-TEST(ReadJsonObject, MalformedJsonIs400) {
+TEST(ReadJsonObject, malformed_json_is_400) {
   for (const char* body : {"{", "{\"a\":}", "not json", "{\"a\":1}}", "{'a':1}"}) {
     EXPECT_EQ(read(json_post(body)), Outcome(400, "Malformed JSON body")) << body;
   }
 }
 
-TEST(ReadJsonObject, TopLevelValuesOtherThanObjectsAre400) {
+TEST(ReadJsonObject, top_level_values_other_than_objects_are_400) {
   const Outcome refused{400, "Request body must be a JSON object"};
   EXPECT_EQ(read(json_post("[]")), refused);
   EXPECT_EQ(read(json_post(R"([{"a":1}])")), refused);
@@ -97,7 +97,7 @@ TEST(ReadJsonObject, TopLevelValuesOtherThanObjectsAre400) {
   EXPECT_EQ(read(json_post("null")), refused);
 }
 
-TEST(ReadJsonObject, NumbersThatOverflowToInfinityAre400) {
+TEST(ReadJsonObject, numbers_that_overflow_to_infinity_are_400) {
   const Outcome refused{400, "Malformed JSON body: numbers must be finite"};
   EXPECT_EQ(read(json_post(R"({"n":1e999})")), refused);
   EXPECT_EQ(read(json_post(R"({"n":-1e999})")), refused);
@@ -105,7 +105,7 @@ TEST(ReadJsonObject, NumbersThatOverflowToInfinityAre400) {
   EXPECT_EQ(read(json_post(R"({"n":1e308})")).first, 0);
 }
 
-TEST(ReadJsonObject, NestingDeeperThan64IsRefused) {
+TEST(ReadJsonObject, nesting_deeper_than_64_is_refused) {
   std::string deep;
   for (int i = 0; i < 100; ++i) deep += "{\"a\":";
   deep += "1";
@@ -113,14 +113,14 @@ TEST(ReadJsonObject, NestingDeeperThan64IsRefused) {
   EXPECT_EQ(read(json_post(deep)).first, 400);
 }
 
-TEST(ReadJsonObject, BodyOfExactlyOneMebibyteIsAccepted) {
+TEST(ReadJsonObject, body_of_exactly_one_mebibyte_is_accepted) {
   std::string body = R"({"a":1})";
   body.append(kMaxJsonBody - body.size(), ' ');
   ASSERT_EQ(body.size(), 1024u * 1024u);
   EXPECT_EQ(read(json_post(body)), Outcome(0, R"({"a":1})"));
 }
 
-TEST(ReadJsonObject, BodyLargerThanOneMebibyteIs413) {
+TEST(ReadJsonObject, body_larger_than_one_mebibyte_is_413) {
   std::string body = R"({"a":1})";
   body.append(kMaxJsonBody + 1 - body.size(), ' ');
   EXPECT_EQ(read(json_post(body)), Outcome(413, "Request body too large"));
@@ -129,7 +129,7 @@ TEST(ReadJsonObject, BodyLargerThanOneMebibyteIs413) {
   EXPECT_EQ(read(chunked), Outcome(413, "Request body too large"));
 }
 
-TEST(OptionalString, AbsentOrNullIsNulloptAndStringsAreReturned) {
+TEST(OptionalString, absent_or_null_is_nullopt_and_strings_are_returned) {
   const boost::json::object body{{"name", "Ann"}, {"nothing", nullptr}, {"empty", ""}};
   EXPECT_EQ(optional_string(body, "name"), "Ann");
   EXPECT_EQ(optional_string(body, "empty"), "");
@@ -137,7 +137,7 @@ TEST(OptionalString, AbsentOrNullIsNulloptAndStringsAreReturned) {
   EXPECT_EQ(optional_string(body, "missing"), std::nullopt);
 }
 
-TEST(OptionalString, OtherTypesAre400NamingTheField) {
+TEST(OptionalString, other_types_are_400_naming_the_field) {
   const boost::json::object body{{"n", 1}, {"b", true}, {"o", boost::json::object{}}};
   for (const char* field : {"n", "b", "o"}) {
     try {

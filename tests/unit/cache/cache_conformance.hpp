@@ -92,17 +92,17 @@ class CacheConformance : public ::testing::Test {
 
 TYPED_TEST_SUITE_P(CacheConformance);
 
-TYPED_TEST_P(CacheConformance, UnknownKeyMisses) {
+TYPED_TEST_P(CacheConformance, unknown_key_misses) {
   EXPECT_EQ(volkrin::test::run_coroutine(this->cache().get("never-set")), nullptr);
 }
 
-TYPED_TEST_P(CacheConformance, SetValueIsReturnedByGet) {
+TYPED_TEST_P(CacheConformance, set_value_is_returned_by_get) {
   this->set("track:1", "payload");
   EXPECT_EQ(this->get("track:1"), "payload");
   EXPECT_EQ(this->get("track:1"), "payload") << "a hit must not consume the entry";
 }
 
-TYPED_TEST_P(CacheConformance, SetOverwritesThePreviousValue) {
+TYPED_TEST_P(CacheConformance, set_overwrites_the_previous_value) {
   this->set("k", "first");
   this->set("k", "second, longer than the first");
   EXPECT_EQ(this->get("k"), "second, longer than the first");
@@ -110,7 +110,7 @@ TYPED_TEST_P(CacheConformance, SetOverwritesThePreviousValue) {
   EXPECT_EQ(this->get("k"), "3");
 }
 
-TYPED_TEST_P(CacheConformance, RemovedKeyMisses) {
+TYPED_TEST_P(CacheConformance, removed_key_misses) {
   this->set("k", "v");
   this->set("other", "kept");
   this->remove("k");
@@ -118,7 +118,7 @@ TYPED_TEST_P(CacheConformance, RemovedKeyMisses) {
   EXPECT_EQ(this->get("other"), "kept");
 }
 
-TYPED_TEST_P(CacheConformance, RemovingAnUnknownKeyIsHarmless) {
+TYPED_TEST_P(CacheConformance, removing_an_unknown_key_is_harmless) {
   EXPECT_NO_THROW(this->remove("never-set"));
   this->set("k", "v");
   this->remove("k");
@@ -126,7 +126,7 @@ TYPED_TEST_P(CacheConformance, RemovingAnUnknownKeyIsHarmless) {
   EXPECT_EQ(this->get("k"), "<miss>");
 }
 
-TYPED_TEST_P(CacheConformance, KeysAreComparedExactly) {
+TYPED_TEST_P(CacheConformance, keys_are_compared_exactly) {
   this->set("list:page=1", "one");
   this->set("list:page=10", "ten");
   this->set("List:page=1", "upper");
@@ -136,20 +136,20 @@ TYPED_TEST_P(CacheConformance, KeysAreComparedExactly) {
   EXPECT_EQ(this->get("list:page="), "<miss>");
 }
 
-TYPED_TEST_P(CacheConformance, ValuesAreBinarySafe) {
+TYPED_TEST_P(CacheConformance, values_are_binary_safe) {
   const std::string binary("\0\x01\xff\r\n\0end", 9);
   this->set("bin", binary);
   EXPECT_EQ(this->get("bin"), binary);
 }
 
-TYPED_TEST_P(CacheConformance, EmptyValueIsAHitNotAMiss) {
+TYPED_TEST_P(CacheConformance, empty_value_is_a_hit_not_a_miss) {
   this->set("empty", "");
   const auto value = volkrin::test::run_coroutine(this->cache().get("empty"));
   ASSERT_NE(value, nullptr);
   EXPECT_EQ(*value, "");
 }
 
-TYPED_TEST_P(CacheConformance, EntryExpiresAfterItsTtl) {
+TYPED_TEST_P(CacheConformance, entry_expires_after_its_ttl) {
   this->set("short", "v", std::chrono::seconds(2));
   this->set("long", "w", std::chrono::seconds(600));
   this->backend().advance(std::chrono::seconds(1));
@@ -159,7 +159,7 @@ TYPED_TEST_P(CacheConformance, EntryExpiresAfterItsTtl) {
   EXPECT_EQ(this->get("long"), "w");
 }
 
-TYPED_TEST_P(CacheConformance, OverwriteStartsANewTtl) {
+TYPED_TEST_P(CacheConformance, overwrite_starts_a_new_ttl) {
   this->set("k", "old", std::chrono::seconds(2));
   this->backend().advance(std::chrono::seconds(1));
   this->set("k", "new", std::chrono::seconds(4));
@@ -167,7 +167,7 @@ TYPED_TEST_P(CacheConformance, OverwriteStartsANewTtl) {
   EXPECT_EQ(this->get("k"), "new");
 }
 
-TYPED_TEST_P(CacheConformance, FillStoresWhenNothingWasRemovedSinceItsStamp) {
+TYPED_TEST_P(CacheConformance, fill_stores_when_nothing_was_removed_since_its_stamp) {
   const std::string stamp = this->stamp("list");
   this->fill("list", "read after the stamp", stamp);
   EXPECT_EQ(this->get("list"), "read after the stamp");
@@ -176,7 +176,7 @@ TYPED_TEST_P(CacheConformance, FillStoresWhenNothingWasRemovedSinceItsStamp) {
   EXPECT_EQ(this->get("list"), "read again");
 }
 
-TYPED_TEST_P(CacheConformance, RemovalAfterTheStampKeepsTheFillOut) {
+TYPED_TEST_P(CacheConformance, removal_after_the_stamp_keeps_the_fill_out) {
   const std::string stamp = this->stamp("list");
   this->remove("list");  // an invalidation while the value was being read
   this->fill("list", "read before the removal", stamp);
@@ -186,7 +186,7 @@ TYPED_TEST_P(CacheConformance, RemovalAfterTheStampKeepsTheFillOut) {
   EXPECT_EQ(this->get("list"), "read after the removal");
 }
 
-TYPED_TEST_P(CacheConformance, LateFillDoesNotReplaceANewerValue) {
+TYPED_TEST_P(CacheConformance, late_fill_does_not_replace_a_newer_value) {
   const std::string stamp = this->stamp("list");
   this->remove("list");
   this->set("list", "filled after the removal");
@@ -194,7 +194,7 @@ TYPED_TEST_P(CacheConformance, LateFillDoesNotReplaceANewerValue) {
   EXPECT_EQ(this->get("list"), "filled after the removal");
 }
 
-TYPED_TEST_P(CacheConformance, StampSurvivesASet) {
+TYPED_TEST_P(CacheConformance, stamp_survives_a_set) {
   // Only removals count: a value stored since the stamp does not stop a fill.
   const std::string stamp = this->stamp("list");
   this->set("list", "stored meanwhile");
@@ -202,7 +202,7 @@ TYPED_TEST_P(CacheConformance, StampSurvivesASet) {
   EXPECT_EQ(this->get("list"), "filled");
 }
 
-TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
+TYPED_TEST_P(CacheConformance, concurrent_set_and_get_from_four_threads) {
   constexpr int kThreads = 4;
   constexpr int kRounds = 250;
   std::vector<int> mismatches(kThreads, 0);
@@ -236,10 +236,12 @@ TYPED_TEST_P(CacheConformance, ConcurrentSetAndGetFromFourThreads) {
   }
 }
 
-REGISTER_TYPED_TEST_SUITE_P(CacheConformance, UnknownKeyMisses, SetValueIsReturnedByGet,
-                            SetOverwritesThePreviousValue, RemovedKeyMisses,
-                            RemovingAnUnknownKeyIsHarmless, KeysAreComparedExactly,
-                            ValuesAreBinarySafe, EmptyValueIsAHitNotAMiss, EntryExpiresAfterItsTtl,
-                            OverwriteStartsANewTtl, FillStoresWhenNothingWasRemovedSinceItsStamp,
-                            RemovalAfterTheStampKeepsTheFillOut, LateFillDoesNotReplaceANewerValue,
-                            StampSurvivesASet, ConcurrentSetAndGetFromFourThreads);
+REGISTER_TYPED_TEST_SUITE_P(CacheConformance, unknown_key_misses, set_value_is_returned_by_get,
+                            set_overwrites_the_previous_value, removed_key_misses,
+                            removing_an_unknown_key_is_harmless, keys_are_compared_exactly,
+                            values_are_binary_safe, empty_value_is_a_hit_not_a_miss,
+                            entry_expires_after_its_ttl, overwrite_starts_a_new_ttl,
+                            fill_stores_when_nothing_was_removed_since_its_stamp,
+                            removal_after_the_stamp_keeps_the_fill_out,
+                            late_fill_does_not_replace_a_newer_value, stamp_survives_a_set,
+                            concurrent_set_and_get_from_four_threads);

@@ -68,21 +68,21 @@ class MemoryCacheTest : public ::testing::Test {
   FakeClock clock_;
 };
 
-TEST_F(MemoryCacheTest, DefaultBoundIs64MiB) {
+TEST_F(MemoryCacheTest, default_bound_is_64_mib) {
   const MemoryCache cache;
   EXPECT_EQ(cache.max_bytes(), std::size_t{64} << 20);
   EXPECT_EQ(cache.size_bytes(), 0u);
   EXPECT_EQ(cache.entry_count(), 0u);
 }
 
-TEST_F(MemoryCacheTest, EntryCostsKeyPlusValuePlusFixedOverhead) {
+TEST_F(MemoryCacheTest, entry_costs_key_plus_value_plus_fixed_overhead) {
   MemoryCache cache(1 << 20);
   set(cache, "key", "12345");
   EXPECT_EQ(cache.size_bytes(), 3u + 5u + 64u);
   EXPECT_EQ(cache.entry_count(), 1u);
 }
 
-TEST_F(MemoryCacheTest, OverwriteReplacesTheCostInsteadOfAddingToIt) {
+TEST_F(MemoryCacheTest, overwrite_replaces_the_cost_instead_of_adding_to_it) {
   MemoryCache cache(1 << 20);
   set(cache, "k", std::string(100, 'a'));
   set(cache, "k", std::string(10, 'b'));
@@ -90,7 +90,7 @@ TEST_F(MemoryCacheTest, OverwriteReplacesTheCostInsteadOfAddingToIt) {
   EXPECT_EQ(cache.entry_count(), 1u);
 }
 
-TEST_F(MemoryCacheTest, SizeReturnsToZeroAfterRemovingEverything) {
+TEST_F(MemoryCacheTest, size_returns_to_zero_after_removing_everything) {
   MemoryCache cache(1 << 20);
   std::size_t expected = 0;
   for (int i = 0; i < 20; ++i) {
@@ -106,7 +106,7 @@ TEST_F(MemoryCacheTest, SizeReturnsToZeroAfterRemovingEverything) {
   EXPECT_EQ(cache.entry_count(), 0u);
 }
 
-TEST_F(MemoryCacheTest, LeastRecentlyUsedEntryIsEvictedFirst) {
+TEST_F(MemoryCacheTest, least_recently_used_entry_is_evicted_first) {
   MemoryCache cache(3 * kSmallCost);
   set(cache, "a", "0123456789");
   set(cache, "b", "0123456789");
@@ -126,7 +126,7 @@ TEST_F(MemoryCacheTest, LeastRecentlyUsedEntryIsEvictedFirst) {
   EXPECT_EQ(cache.size_bytes(), 3 * kSmallCost);
 }
 
-TEST_F(MemoryCacheTest, OverwriteCountsAsAUse) {
+TEST_F(MemoryCacheTest, overwrite_counts_as_a_use) {
   MemoryCache cache(2 * kSmallCost);
   set(cache, "a", "0123456789");
   set(cache, "b", "0123456789");
@@ -137,7 +137,7 @@ TEST_F(MemoryCacheTest, OverwriteCountsAsAUse) {
   EXPECT_EQ(get(cache, "c"), "0123456789");
 }
 
-TEST_F(MemoryCacheTest, LargeEntryEvictsAsManySmallOnesAsNeeded) {
+TEST_F(MemoryCacheTest, large_entry_evicts_as_many_small_ones_as_needed) {
   MemoryCache cache(4 * kSmallCost);
   for (const char* key : {"a", "b", "c", "d"}) set(cache, key, "0123456789");
   // Costs as much as two and a half small entries: three must go, oldest first.
@@ -151,7 +151,7 @@ TEST_F(MemoryCacheTest, LargeEntryEvictsAsManySmallOnesAsNeeded) {
   EXPECT_LE(cache.size_bytes(), cache.max_bytes());
 }
 
-TEST_F(MemoryCacheTest, ValueLargerThanTheBoundIsNotStoredAndEvictsNothing) {
+TEST_F(MemoryCacheTest, value_larger_than_the_bound_is_not_stored_and_evicts_nothing) {
   MemoryCache cache(1000);
   set(cache, "a", "0123456789");
   set(cache, "huge", std::string(1000, 'x'));
@@ -160,7 +160,7 @@ TEST_F(MemoryCacheTest, ValueLargerThanTheBoundIsNotStoredAndEvictsNothing) {
   EXPECT_EQ(cache.size_bytes(), kSmallCost);
 }
 
-TEST_F(MemoryCacheTest, OversizedOverwriteDropsTheOldValue) {
+TEST_F(MemoryCacheTest, oversized_overwrite_drops_the_old_value) {
   MemoryCache cache(1000);
   set(cache, "k", "old");
   set(cache, "k", std::string(2000, 'x'));
@@ -168,7 +168,7 @@ TEST_F(MemoryCacheTest, OversizedOverwriteDropsTheOldValue) {
   EXPECT_EQ(cache.size_bytes(), 0u);
 }
 
-TEST_F(MemoryCacheTest, EntryCostingExactlyTheBoundIsStored) {
+TEST_F(MemoryCacheTest, entry_costing_exactly_the_bound_is_stored) {
   MemoryCache cache(500);
   set(cache, "a", "0123456789");
   const std::string exact(500 - 1 - MemoryCache::kEntryOverhead, 'x');
@@ -178,7 +178,7 @@ TEST_F(MemoryCacheTest, EntryCostingExactlyTheBoundIsStored) {
   EXPECT_EQ(cache.size_bytes(), 500u);
 }
 
-TEST_F(MemoryCacheTest, ExpiredEntryIsDroppedOnGet) {
+TEST_F(MemoryCacheTest, expired_entry_is_dropped_on_get) {
   MemoryCache cache(1 << 20, clock_.source());
   set(cache, "k", "v", seconds(10));
   clock_.advance(seconds(10) - std::chrono::nanoseconds(1));
@@ -190,7 +190,7 @@ TEST_F(MemoryCacheTest, ExpiredEntryIsDroppedOnGet) {
   EXPECT_EQ(cache.size_bytes(), 0u);
 }
 
-TEST_F(MemoryCacheTest, TtlsAreTrackedPerEntry) {
+TEST_F(MemoryCacheTest, ttls_are_tracked_per_entry) {
   MemoryCache cache(1 << 20, clock_.source());
   set(cache, "one", "1", seconds(1));
   set(cache, "five", "5", seconds(5));
@@ -201,7 +201,7 @@ TEST_F(MemoryCacheTest, TtlsAreTrackedPerEntry) {
   EXPECT_EQ(get(cache, "five"), "<miss>");
 }
 
-TEST_F(MemoryCacheTest, NonPositiveTtlStoresNothingAndRemovesTheOldValue) {
+TEST_F(MemoryCacheTest, non_positive_ttl_stores_nothing_and_removes_the_old_value) {
   MemoryCache cache(1 << 20, clock_.source());
   set(cache, "k", "old");
   set(cache, "k", "new", seconds(0));
@@ -211,7 +211,7 @@ TEST_F(MemoryCacheTest, NonPositiveTtlStoresNothingAndRemovesTheOldValue) {
   EXPECT_EQ(cache.size_bytes(), 0u);
 }
 
-TEST_F(MemoryCacheTest, NullValueRemovesTheKey) {
+TEST_F(MemoryCacheTest, null_value_removes_the_key) {
   MemoryCache cache(1 << 20);
   set(cache, "k", "v");
   run_coroutine(cache.set("k", nullptr, seconds(60)));
@@ -219,21 +219,21 @@ TEST_F(MemoryCacheTest, NullValueRemovesTheKey) {
   EXPECT_EQ(cache.entry_count(), 0u);
 }
 
-TEST_F(MemoryCacheTest, HugeTtlNeverExpiresAndDoesNotOverflow) {
+TEST_F(MemoryCacheTest, huge_ttl_never_expires_and_does_not_overflow) {
   MemoryCache cache(1 << 20, clock_.source());
   set(cache, "k", "v", seconds::max());
   clock_.advance(std::chrono::hours(24 * 365 * 100));
   EXPECT_EQ(get(cache, "k"), "v");
 }
 
-TEST_F(MemoryCacheTest, HitSharesTheStoredBytesWithoutCopying) {
+TEST_F(MemoryCacheTest, hit_shares_the_stored_bytes_without_copying) {
   MemoryCache cache(1 << 20);
   const auto value = bytes("shared");
   run_coroutine(cache.set("k", value, seconds(60)));
   EXPECT_EQ(run_coroutine(cache.get("k")).get(), value.get());
 }
 
-TEST_F(MemoryCacheTest, BoundHoldsUnderConcurrentWriters) {
+TEST_F(MemoryCacheTest, bound_holds_under_concurrent_writers) {
   MemoryCache cache(50 * kSmallCost);
   std::vector<std::thread> threads;
   threads.reserve(4);

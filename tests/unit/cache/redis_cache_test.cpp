@@ -123,7 +123,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-TEST(RedisCache, TlsWithOnlyTheSystemCasIsRefused) {
+TEST(RedisCache, tls_with_only_the_system_cas_is_refused) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisCache cache(harness.client);
@@ -135,7 +135,7 @@ TEST(RedisCache, TlsWithOnlyTheSystemCasIsRefused) {
       << ping_error(cache);
 }
 
-TEST(RedisCache, TlsWithAnotherCaIsRefused) {
+TEST(RedisCache, tls_with_another_ca_is_refused) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   VOLKRIN_REDIS_ENV(other_ca, "VOLKRIN_TEST_REDIS_OTHER_CA");
   test::RedisHarness harness(test::redis_settings(url, other_ca));
@@ -146,7 +146,7 @@ TEST(RedisCache, TlsWithAnotherCaIsRefused) {
   EXPECT_NE(ping_error(cache).find("certificate verify failed"), std::string::npos);
 }
 
-TEST(RedisCache, TlsChecksTheHostNameAgainstTheCertificate) {
+TEST(RedisCache, tls_checks_the_host_name_against_the_certificate) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   VOLKRIN_REDIS_ENV(ca, "VOLKRIN_TEST_REDIS_CA");
   const auto port = url.substr(url.rfind(':') + 1);
@@ -164,7 +164,7 @@ TEST(RedisCache, TlsChecksTheHostNameAgainstTheCertificate) {
   EXPECT_NE(error.find("certificate verify failed"), std::string::npos) << error;
 }
 
-TEST(RedisCache, UnreadableCaFileIsAConfigError) {
+TEST(RedisCache, unreadable_ca_file_is_a_config_error) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   RedisSettings settings = test::redis_settings(url, "/nonexistent/ca.crt");
   try {
@@ -175,7 +175,7 @@ TEST(RedisCache, UnreadableCaFileIsAConfigError) {
   }
 }
 
-TEST(RedisCache, AuthWithUserAndPasswordFromTheUrl) {
+TEST(RedisCache, auth_with_user_and_password_from_the_url) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_AUTH_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisCache cache(harness.client);
@@ -183,7 +183,7 @@ TEST(RedisCache, AuthWithUserAndPasswordFromTheUrl) {
   EXPECT_EQ(text_of(run_coroutine(cache.get("k"))), "authorised");
 }
 
-TEST(RedisCache, AuthWithAWrongPasswordFailsCleanlyAndNeverShowsIt) {
+TEST(RedisCache, auth_with_a_wrong_password_fails_cleanly_and_never_shows_it) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_AUTH_URL");
   RedisSettings settings = test::redis_settings(url);
   settings.password = "wrong-password-4711";
@@ -199,7 +199,7 @@ TEST(RedisCache, AuthWithAWrongPasswordFailsCleanlyAndNeverShowsIt) {
   EXPECT_EQ(error.find("wrong-password-4711"), std::string::npos) << error;
 }
 
-TEST(RedisCache, NoPasswordOnAServerThatWantsOneReadsAsMisses) {
+TEST(RedisCache, no_password_on_a_server_that_wants_one_reads_as_misses) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_AUTH_URL");
   RedisSettings settings = test::redis_settings(url);
   settings.username.clear();
@@ -212,7 +212,7 @@ TEST(RedisCache, NoPasswordOnAServerThatWantsOneReadsAsMisses) {
   EXPECT_NE(ping_error(cache), "");
 }
 
-TEST(RedisCache, TheDatabaseFromTheUrlPathIsSelected) {
+TEST(RedisCache, the_database_from_the_url_path_is_selected) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   RedisSettings in_db3 = test::redis_settings(url + "/3");
   ASSERT_EQ(in_db3.db, 3u);
@@ -228,7 +228,7 @@ TEST(RedisCache, TheDatabaseFromTheUrlPathIsSelected) {
   run_coroutine(cache3.remove("k"));
 }
 
-TEST(RedisCache, EveryInstanceSeesAnInvalidationAtOnce) {
+TEST(RedisCache, every_instance_sees_an_invalidation_at_once) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings shared = test::redis_settings(url);
   test::RedisHarness first_process(shared);
@@ -241,7 +241,7 @@ TEST(RedisCache, EveryInstanceSeesAnInvalidationAtOnce) {
   EXPECT_EQ(run_coroutine(first.get("tracks:all")), nullptr);
 }
 
-TEST(RedisCache, AFillLosesToARemovalByAnotherInstance) {
+TEST(RedisCache, a_fill_loses_to_a_removal_by_another_instance) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings shared = test::redis_settings(url);
   test::RedisHarness first_process(shared);
@@ -263,7 +263,7 @@ TEST(RedisCache, AFillLosesToARemovalByAnotherInstance) {
   EXPECT_EQ(text_of(run_coroutine(first.get("tracks:all"))), "\"new\"\n[1]");
 }
 
-TEST(RedisCache, LargeValuesRoundTrip) {
+TEST(RedisCache, large_values_round_trip) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_TLS_URL");
   VOLKRIN_REDIS_ENV(ca, "VOLKRIN_TEST_REDIS_CA");
   redis::ClientOptions options;  // a slow machine (or valgrind) must not time out here
@@ -279,7 +279,7 @@ TEST(RedisCache, LargeValuesRoundTrip) {
   EXPECT_TRUE(*back == big) << "the bytes differ";
 }
 
-TEST(RedisCache, ManyCallsInFlightOnOneConnectionGetTheirOwnReplies) {
+TEST(RedisCache, many_calls_in_flight_on_one_connection_get_their_own_replies) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   redis::ClientOptions options;
   options.pool_size = 1;
@@ -301,7 +301,7 @@ TEST(RedisCache, ManyCallsInFlightOnOneConnectionGetTheirOwnReplies) {
   EXPECT_EQ(wrong, 0);
 }
 
-TEST(RedisCache, RedisDownReadsAsMissesQuicklyAndCountsEachFailure) {
+TEST(RedisCache, redis_down_reads_as_misses_quickly_and_counts_each_failure) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");  // only to run where the services are
   test::RedisHarness harness(
       test::redis_settings("redis://127.0.0.1:" + std::to_string(free_port())));
@@ -348,7 +348,7 @@ class LogCapture {
   std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
 };
 
-TEST(RedisCache, RedisDownIsLoggedOnceNotPerRequest) {
+TEST(RedisCache, redis_down_is_logged_once_not_per_request) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const LogCapture log;
   const std::string address = "127.0.0.1:" + std::to_string(free_port());
@@ -358,7 +358,7 @@ TEST(RedisCache, RedisDownIsLoggedOnceNotPerRequest) {
   EXPECT_EQ(log.count("Redis at " + address), 1u);
 }
 
-TEST(RedisCache, ARedisThatDoesNotAnswerTimesOutAfterTheCommandTimeout) {
+TEST(RedisCache, a_redis_that_does_not_answer_times_out_after_the_command_timeout) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   SilentServer silent;
   test::RedisHarness harness(
@@ -421,7 +421,7 @@ bool cache_works_within(Cache& cache, std::chrono::milliseconds limit) {
   return false;
 }
 
-TEST(RedisCache, ResumesByItselfWhenRedisComesBack) {
+TEST(RedisCache, resumes_by_itself_when_redis_comes_back) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   PrivateRedis server;
   ASSERT_TRUE(server.start());
@@ -445,7 +445,7 @@ TEST(RedisCache, ResumesByItselfWhenRedisComesBack) {
   EXPECT_EQ(log.count("answers again"), 1u);
 }
 
-TEST(RedisCache, ARemovalRedisMissedIsDeliveredWhenItAnswersAgain) {
+TEST(RedisCache, a_removal_redis_missed_is_delivered_when_it_answers_again) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   PrivateRedis server;
   ASSERT_TRUE(server.start());

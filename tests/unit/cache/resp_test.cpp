@@ -33,7 +33,7 @@ void expect_protocol_error(std::string_view wire) {
   EXPECT_THROW(while (parser.next()){}, RespProtocolError) << wire;
 }
 
-TEST(RespParser, SimpleStringErrorAndInteger) {
+TEST(RespParser, simple_string_error_and_integer) {
   const auto replies = parse_all("+OK\r\n-WRONGTYPE Operation against a key\r\n:42\r\n:-7\r\n");
   ASSERT_EQ(replies.size(), 4u);
   EXPECT_EQ(replies[0].type, Type::simple_string);
@@ -45,27 +45,27 @@ TEST(RespParser, SimpleStringErrorAndInteger) {
   EXPECT_EQ(replies[3].integer, -7);
 }
 
-TEST(RespParser, BulkStringsAreBinarySafeAndMayHoldCrlf) {
+TEST(RespParser, bulk_strings_are_binary_safe_and_may_hold_crlf) {
   const std::string value("a\r\nb\0c\r\n", 8);
   const auto reply = parse_one("$8\r\n" + value + "\r\n");
   EXPECT_EQ(reply.type, Type::bulk_string);
   EXPECT_EQ(reply.text, value);
 }
 
-TEST(RespParser, EmptyBulkStringIsNotNull) {
+TEST(RespParser, empty_bulk_string_is_not_null) {
   const auto reply = parse_one("$0\r\n\r\n");
   EXPECT_EQ(reply.type, Type::bulk_string);
   EXPECT_EQ(reply.text, "");
 }
 
-TEST(RespParser, NullBulkStringAndNullArray) {
+TEST(RespParser, null_bulk_string_and_null_array) {
   const auto replies = parse_all("$-1\r\n*-1\r\n");
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_TRUE(replies[0].is_null());
   EXPECT_TRUE(replies[1].is_null());
 }
 
-TEST(RespParser, ArraysNested) {
+TEST(RespParser, arrays_nested) {
   const auto reply = parse_one("*3\r\n:1\r\n*2\r\n$3\r\nfoo\r\n$-1\r\n*0\r\n");
   ASSERT_EQ(reply.type, Type::array);
   ASSERT_EQ(reply.elements.size(), 3u);
@@ -77,7 +77,7 @@ TEST(RespParser, ArraysNested) {
   EXPECT_TRUE(reply.elements[2].elements.empty());
 }
 
-TEST(RespParser, RepliesSplitAtEveryByteComeOutWhole) {
+TEST(RespParser, replies_split_at_every_byte_come_out_whole) {
   const std::string wire = "+OK\r\n$5\r\nhe\r\nl\r\n*2\r\n:10\r\n-ERR x\r\n$-1\r\n";
   RespParser parser;
   std::vector<RespValue> replies;
@@ -94,7 +94,7 @@ TEST(RespParser, RepliesSplitAtEveryByteComeOutWhole) {
   EXPECT_EQ(parser.buffered(), 0u);
 }
 
-TEST(RespParser, IncompleteReplyWaitsForMoreBytes) {
+TEST(RespParser, incomplete_reply_waits_for_more_bytes) {
   RespParser parser;
   parser.feed("$10\r\n01234");
   EXPECT_FALSE(parser.next().has_value());
@@ -106,7 +106,7 @@ TEST(RespParser, IncompleteReplyWaitsForMoreBytes) {
   EXPECT_FALSE(parser.next().has_value());
 }
 
-TEST(RespParser, ResetForgetsBufferedBytes) {
+TEST(RespParser, reset_forgets_buffered_bytes) {
   RespParser parser;
   parser.feed("$10\r\n0123");
   parser.reset();
@@ -114,7 +114,7 @@ TEST(RespParser, ResetForgetsBufferedBytes) {
   EXPECT_EQ(parser.next()->text, "OK");
 }
 
-TEST(RespParser, MalformedInputIsRefused) {
+TEST(RespParser, malformed_input_is_refused) {
   expect_protocol_error("?what\r\n");
   expect_protocol_error("%1\r\n");  // RESP3 map
   expect_protocol_error(":12a\r\n");
@@ -129,7 +129,7 @@ TEST(RespParser, MalformedInputIsRefused) {
   expect_protocol_error("*" + std::to_string(RespParser::kMaxElements + 1) + "\r\n");
 }
 
-TEST(RespParser, NestingAndLineLengthAreBounded) {
+TEST(RespParser, nesting_and_line_length_are_bounded) {
   std::string deep;
   for (int i = 0; i <= RespParser::kMaxDepth; ++i) deep += "*1\r\n";
   expect_protocol_error(deep + ":1\r\n");
@@ -142,13 +142,13 @@ TEST(RespParser, NestingAndLineLengthAreBounded) {
             RespParser::kMaxLine);
 }
 
-TEST(RespParser, HugeAnnouncedArrayDoesNotAllocateAhead) {
+TEST(RespParser, huge_announced_array_does_not_allocate_ahead) {
   RespParser parser;
   parser.feed("*1000000\r\n:1\r\n");
   EXPECT_FALSE(parser.next().has_value());
 }
 
-TEST(RespEncode, CommandsAreArraysOfBulkStrings) {
+TEST(RespEncode, commands_are_arrays_of_bulk_strings) {
   EXPECT_EQ(encode_command({"GET", "k"}), "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
   const std::string binary("v\r\n\0", 4);
   EXPECT_EQ(encode_command({"SET", "key", binary}),
@@ -156,7 +156,7 @@ TEST(RespEncode, CommandsAreArraysOfBulkStrings) {
   EXPECT_EQ(encode_command({"X", ""}), "*2\r\n$1\r\nX\r\n$0\r\n\r\n");
 }
 
-TEST(RespEncode, EncodedCommandParsesBackAsTheSameArguments) {
+TEST(RespEncode, encoded_command_parses_back_as_the_same_arguments) {
   const auto reply = parse_one(encode_command({"EVAL", "return 1", "0"}));
   ASSERT_EQ(reply.elements.size(), 3u);
   EXPECT_EQ(reply.elements[0].text, "EVAL");

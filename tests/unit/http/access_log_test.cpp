@@ -32,18 +32,18 @@ AccessEntry sample_entry() {
   return e;
 }
 
-TEST(AccessLog, DevFormatIsMorgansDevLine) {
+TEST(AccessLog, dev_format_is_morgans_dev_line) {
   EXPECT_EQ(format_access_line(LogFormat::dev, sample_entry()),
             "GET /api/tracks?limit=5 200 12.346 ms - 512");
 }
 
-TEST(AccessLog, CombinedFormatIsMorgansCombinedLine) {
+TEST(AccessLog, combined_format_is_morgans_combined_line) {
   EXPECT_EQ(format_access_line(LogFormat::combined, sample_entry()),
             "203.0.113.7 - - [14/Nov/2023:22:13:20 +0000] \"GET /api/tracks?limit=5 HTTP/1.1\" 200 "
             "512 \"https://app.example/\" \"curl/8.4.0\"");
 }
 
-TEST(AccessLog, CombinedFormatShowsHttpVersionAndDashesForMissingFields) {
+TEST(AccessLog, combined_format_shows_http_version_and_dashes_for_missing_fields) {
   AccessEntry e = sample_entry();
   e.http_version = 10;
   e.referrer = "";
@@ -54,7 +54,7 @@ TEST(AccessLog, CombinedFormatShowsHttpVersionAndDashesForMissingFields) {
             "\"-\" \"-\"");
 }
 
-TEST(AccessLog, JsonFormatIsOneObjectWithTheContractsFields) {
+TEST(AccessLog, json_format_is_one_object_with_the_contracts_fields) {
   EXPECT_EQ(format_access_line(LogFormat::json, sample_entry()),
             R"({"time":"2023-11-14T22:13:20.123Z","level":"info","msg":"request",)"
             R"("requestId":"req-1","method":"GET","url":"/api/tracks?limit=5",)"
@@ -62,7 +62,7 @@ TEST(AccessLog, JsonFormatIsOneObjectWithTheContractsFields) {
             R"("remoteAddr":"203.0.113.7","userAgent":"curl/8.4.0"})");
 }
 
-TEST(AccessLog, JsonFormatNamesTheUserWhenThereIsOne) {
+TEST(AccessLog, json_format_names_the_user_when_there_is_one) {
   AccessEntry e = sample_entry();
   e.user_id = "65f0a1b2c3d4e5f600000001";
   const std::string line = format_access_line(LogFormat::json, e);
@@ -70,7 +70,7 @@ TEST(AccessLog, JsonFormatNamesTheUserWhenThereIsOne) {
   EXPECT_EQ(boost::json::parse(line).at("userId").as_string(), "65f0a1b2c3d4e5f600000001");
 }
 
-TEST(AccessLog, SignatureAndTokenQueryValuesAreRedacted) {
+TEST(AccessLog, signature_and_token_query_values_are_redacted) {
   EXPECT_EQ(redact_target("/media/audio/x.mp3?expires=1700000300&sig=deadbeef"),
             "/media/audio/x.mp3?expires=1700000300&sig=REDACTED");
   EXPECT_EQ(redact_target("/a?token=abc&limit=5&access_token=xyz"),
@@ -81,13 +81,13 @@ TEST(AccessLog, SignatureAndTokenQueryValuesAreRedacted) {
             "X-Amz-Expires=300&Signature=REDACTED");
 }
 
-TEST(AccessLog, RedactionLeavesOtherParametersAndPathsAlone) {
+TEST(AccessLog, redaction_leaves_other_parameters_and_paths_alone) {
   EXPECT_EQ(redact_target("/api/tracks"), "/api/tracks");
   EXPECT_EQ(redact_target("/api/sig=1?q=sig&signal=on&sig"), "/api/sig=1?q=sig&signal=on&sig");
   EXPECT_EQ(redact_target("/a?&&sig=&"), "/a?&&sig=REDACTED&");
 }
 
-TEST(AccessLog, EveryFormatRedactsTheTarget) {
+TEST(AccessLog, every_format_redacts_the_target) {
   AccessEntry e = sample_entry();
   e.target = "/media/audio/x.mp3?expires=1&sig=deadbeefcafe";
   for (const auto format : {LogFormat::dev, LogFormat::combined, LogFormat::json}) {
@@ -97,7 +97,7 @@ TEST(AccessLog, EveryFormatRedactsTheTarget) {
   }
 }
 
-TEST(AccessLog, ControlCharactersBecomeQuestionMarksInTextFormats) {
+TEST(AccessLog, control_characters_become_question_marks_in_text_formats) {
   AccessEntry e = sample_entry();
   e.target = "/x\r\nGET /forged HTTP/1.1";
   e.user_agent = "ua\x1b[31mred\x7f";
@@ -110,7 +110,7 @@ TEST(AccessLog, ControlCharactersBecomeQuestionMarksInTextFormats) {
       "200 512 \"ref?x\" \"ua?[31mred?\"");
 }
 
-TEST(AccessLog, ControlCharactersQuotesAndBackslashesAreEscapedInJson) {
+TEST(AccessLog, control_characters_quotes_and_backslashes_are_escaped_in_json) {
   AccessEntry e = sample_entry();
   e.target = "/x\r\n\"y\\";
   e.user_agent = "ua\x1b[31m\x7f\t";
@@ -125,7 +125,7 @@ TEST(AccessLog, ControlCharactersQuotesAndBackslashesAreEscapedInJson) {
   EXPECT_EQ(parsed.at("requestId").as_string(), "");
 }
 
-TEST(AccessLog, JsonLineStaysValidUtf8WhateverBytesTheClientSent) {
+TEST(AccessLog, json_line_stays_valid_utf8_whatever_bytes_the_client_sent) {
   AccessEntry e = sample_entry();
   // A valid "é" stays; a stray byte, an overlong '/', a surrogate and a truncated
   // sequence (all of which HTTP parsers let through in header values) do not.
@@ -144,7 +144,7 @@ TEST(AccessLog, JsonLineStaysValidUtf8WhateverBytesTheClientSent) {
               ::testing::StartsWith("/x?q=\xef\xbf\xbd"));
 }
 
-TEST(AccessLog, JsonKeepsFourByteUtf8AsItIs) {
+TEST(AccessLog, json_keeps_four_byte_utf8_as_it_is) {
   AccessEntry e = sample_entry();
   e.user_agent = "\xf0\x9f\x8e\xb5 player";
   EXPECT_THAT(format_access_line(LogFormat::json, e),

@@ -53,7 +53,7 @@ std::string message_of(const Response& r) {
   return std::string(text.data(), text.size());
 }
 
-TEST_F(FileResponseTest, PlainGetSendsTheWholeFileWithValidatorsAndCaching) {
+TEST_F(FileResponseTest, plain_get_sends_the_whole_file_with_validators_and_caching) {
   const Response r = answer(FakeRequest("GET", "/media/x"));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, kType);
@@ -69,13 +69,13 @@ TEST_F(FileResponseTest, PlainGetSendsTheWholeFileWithValidatorsAndCaching) {
   EXPECT_EQ(r.body_size(), kSize);
 }
 
-TEST_F(FileResponseTest, EmptyCacheControlSendsNoCacheControlHeader) {
+TEST_F(FileResponseTest, empty_cache_control_sends_no_cache_control_header) {
   const Response r = answer(FakeRequest("GET", "/media/x"), "");
   EXPECT_EQ(r.status, 200);
   for (const auto& [name, value] : r.headers) EXPECT_NE(name, "Cache-Control") << value;
 }
 
-TEST_F(FileResponseTest, ClosedRangeSends206WithThatSliceOfTheFile) {
+TEST_F(FileResponseTest, closed_range_sends_206_with_that_slice_of_the_file) {
   const Response r = answer(FakeRequest("GET", "/media/x").with_header("Range", "bytes=100-199"));
   EXPECT_EQ(r.status, 206);
   EXPECT_EQ(r.header("Content-Range"), "bytes 100-199/1000");
@@ -87,7 +87,7 @@ TEST_F(FileResponseTest, ClosedRangeSends206WithThatSliceOfTheFile) {
   EXPECT_EQ(r.file->length, 100u);
 }
 
-TEST_F(FileResponseTest, OpenEndedRangeRunsToTheEndOfTheFile) {
+TEST_F(FileResponseTest, open_ended_range_runs_to_the_end_of_the_file) {
   const Response r = answer(FakeRequest("GET", "/media/x").with_header("Range", "bytes=990-"));
   EXPECT_EQ(r.status, 206);
   EXPECT_EQ(r.header("Content-Range"), "bytes 990-999/1000");
@@ -96,7 +96,7 @@ TEST_F(FileResponseTest, OpenEndedRangeRunsToTheEndOfTheFile) {
   EXPECT_EQ(r.file->length, 10u);
 }
 
-TEST_F(FileResponseTest, SuffixRangeSendsTheLastBytes) {
+TEST_F(FileResponseTest, suffix_range_sends_the_last_bytes) {
   const Response r = answer(FakeRequest("GET", "/media/x").with_header("Range", "bytes=-100"));
   EXPECT_EQ(r.status, 206);
   EXPECT_EQ(r.header("Content-Range"), "bytes 900-999/1000");
@@ -105,7 +105,7 @@ TEST_F(FileResponseTest, SuffixRangeSendsTheLastBytes) {
   EXPECT_EQ(r.file->length, 100u);
 }
 
-TEST_F(FileResponseTest, RangeStartingAtTheEndIsUnsatisfiable) {
+TEST_F(FileResponseTest, range_starting_at_the_end_is_unsatisfiable) {
   const Response r = answer(FakeRequest("GET", "/media/x").with_header("Range", "bytes=1000-"));
   EXPECT_EQ(r.status, 416);
   EXPECT_EQ(r.header("Content-Range"), "bytes */1000");
@@ -116,14 +116,14 @@ TEST_F(FileResponseTest, RangeStartingAtTheEndIsUnsatisfiable) {
   EXPECT_EQ(message_of(r), "Requested range not satisfiable");
 }
 
-TEST_F(FileResponseTest, MalformedRangeSendsTheWholeFile) {
+TEST_F(FileResponseTest, malformed_range_sends_the_whole_file) {
   const Response r = answer(FakeRequest("GET", "/media/x").with_header("Range", "bytes=20-10"));
   EXPECT_EQ(r.status, 200);
   ASSERT_TRUE(r.file);
   EXPECT_EQ(r.file->length, kSize);
 }
 
-TEST_F(FileResponseTest, MatchingIfNoneMatchAnswers304WithoutBody) {
+TEST_F(FileResponseTest, matching_if_none_match_answers_304_without_body) {
   const Response r =
       answer(FakeRequest("GET", "/media/x").with_header("If-None-Match", std::string(kEtag)));
   EXPECT_EQ(r.status, 304);
@@ -133,7 +133,7 @@ TEST_F(FileResponseTest, MatchingIfNoneMatchAnswers304WithoutBody) {
   EXPECT_EQ(r.header("Cache-Control"), kCacheControl);
 }
 
-TEST_F(FileResponseTest, IfNoneMatchTakesPrecedenceOverRange) {
+TEST_F(FileResponseTest, if_none_match_takes_precedence_over_range) {
   const Response r = answer(FakeRequest("GET", "/media/x")
                                 .with_header("If-None-Match", "\"other\", " + std::string(kEtag))
                                 .with_header("Range", "bytes=0-9"));
@@ -141,7 +141,7 @@ TEST_F(FileResponseTest, IfNoneMatchTakesPrecedenceOverRange) {
   EXPECT_FALSE(r.file);
 }
 
-TEST_F(FileResponseTest, DifferentIfNoneMatchSendsTheFile) {
+TEST_F(FileResponseTest, different_if_none_match_sends_the_file) {
   const Response r =
       answer(FakeRequest("GET", "/media/x").with_header("If-None-Match", "\"stale\""));
   EXPECT_EQ(r.status, 200);
@@ -149,7 +149,7 @@ TEST_F(FileResponseTest, DifferentIfNoneMatchSendsTheFile) {
   EXPECT_EQ(r.file->length, kSize);
 }
 
-TEST_F(FileResponseTest, IfRangeWithAnotherEtagSendsTheWholeFile) {
+TEST_F(FileResponseTest, if_range_with_another_etag_sends_the_whole_file) {
   const Response r = answer(FakeRequest("GET", "/media/x")
                                 .with_header("Range", "bytes=100-199")
                                 .with_header("If-Range", "\"stale\""));
@@ -160,7 +160,7 @@ TEST_F(FileResponseTest, IfRangeWithAnotherEtagSendsTheWholeFile) {
   EXPECT_EQ(r.file->length, kSize);
 }
 
-TEST_F(FileResponseTest, IfRangeWithTheCurrentEtagHonoursTheRange) {
+TEST_F(FileResponseTest, if_range_with_the_current_etag_honours_the_range) {
   const Response r = answer(FakeRequest("GET", "/media/x")
                                 .with_header("Range", "bytes=100-199")
                                 .with_header("If-Range", std::string(kEtag)));
@@ -169,7 +169,7 @@ TEST_F(FileResponseTest, IfRangeWithTheCurrentEtagHonoursTheRange) {
   EXPECT_EQ(r.file->offset, 100u);
 }
 
-TEST_F(FileResponseTest, IfRangeWithTheLastModifiedDateHonoursTheRange) {
+TEST_F(FileResponseTest, if_range_with_the_last_modified_date_honours_the_range) {
   const Response r = answer(FakeRequest("GET", "/media/x")
                                 .with_header("Range", "bytes=-1")
                                 .with_header("If-Range", std::string(kLastModified)));
@@ -177,7 +177,7 @@ TEST_F(FileResponseTest, IfRangeWithTheLastModifiedDateHonoursTheRange) {
   EXPECT_EQ(r.header("Content-Range"), "bytes 999-999/1000");
 }
 
-TEST_F(FileResponseTest, IfRangeThatFailsAlsoSkipsTheUnsatisfiableCheck) {
+TEST_F(FileResponseTest, if_range_that_fails_also_skips_the_unsatisfiable_check) {
   const Response r = answer(FakeRequest("GET", "/media/x")
                                 .with_header("Range", "bytes=5000-")
                                 .with_header("If-Range", "\"stale\""));

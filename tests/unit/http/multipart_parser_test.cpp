@@ -207,14 +207,14 @@ Part single_part_of(const std::string& header_lines) {
 
 // --- chunking independence ---
 
-TEST(MultipartParser, WholeBodyYieldsEveryPartIntact) {
+TEST(MultipartParser, whole_body_yields_every_part_intact) {
   auto parts = sample_parts();
   Collected got = parse_whole(make_body(parts));
   EXPECT_EQ(got.parts, expected_of(parts));
   expect_chunks_are_exact_slices(got, expected_of(parts));
 }
 
-TEST(MultipartParser, EverySingleSplitPointYieldsTheSameParts) {
+TEST(MultipartParser, every_single_split_point_yields_the_same_parts) {
   auto parts = sample_parts();
   std::string body = make_body(parts);
   for (std::size_t cut = 0; cut <= body.size(); ++cut) {
@@ -261,7 +261,7 @@ std::vector<Part> parse_reading_data_late(const std::vector<std::string_view>& p
   }
 }
 
-TEST(MultipartParser, DataViewsOutliveNeedMoreUntilTheNextFeed) {
+TEST(MultipartParser, data_views_outlive_need_more_until_the_next_feed) {
   auto parts = sample_parts();
   std::string body = make_body(parts);
   for (std::size_t cut = 0; cut <= body.size(); ++cut) {
@@ -271,7 +271,7 @@ TEST(MultipartParser, DataViewsOutliveNeedMoreUntilTheNextFeed) {
   }
 }
 
-TEST(MultipartParser, OneByteAtATimeYieldsTheSameParts) {
+TEST(MultipartParser, one_byte_at_a_time_yields_the_same_parts) {
   auto parts = sample_parts();
   std::string body = make_body(parts);
   Collected got = parse_pieces(split_by_sizes(body, std::vector<std::size_t>(body.size(), 1)));
@@ -279,7 +279,7 @@ TEST(MultipartParser, OneByteAtATimeYieldsTheSameParts) {
   expect_chunks_are_exact_slices(got, expected_of(parts));
 }
 
-TEST(MultipartParser, RandomChunkingsYieldTheSameParts) {
+TEST(MultipartParser, random_chunkings_yield_the_same_parts) {
   auto parts = sample_parts();
   std::string body = make_body(parts);
   std::mt19937 rng(20240611);
@@ -298,7 +298,7 @@ TEST(MultipartParser, RandomChunkingsYieldTheSameParts) {
   }
 }
 
-TEST(MultipartParser, EmptyFeedsBetweenChunksChangeNothing) {
+TEST(MultipartParser, empty_feeds_between_chunks_change_nothing) {
   auto parts = sample_parts();
   std::string body = make_body(parts);
   std::string_view v(body);
@@ -309,7 +309,7 @@ TEST(MultipartParser, EmptyFeedsBetweenChunksChangeNothing) {
 
 // --- framing ---
 
-TEST(MultipartParser, PreambleAndEpilogueAreIgnored) {
+TEST(MultipartParser, preamble_and_epilogue_are_ignored) {
   auto parts = sample_parts();
   // Near misses only: a real delimiter in the preamble would open a part.
   std::string preamble = "This is a preamble.\r\n--boundary42xy\r\n-\r\n--\r\nx--boundary42xyz\r\n";
@@ -320,13 +320,13 @@ TEST(MultipartParser, PreambleAndEpilogueAreIgnored) {
   EXPECT_EQ(got.parts, expected_of(parts));
 }
 
-TEST(MultipartParser, BodyMayStartWithCrlfBeforeTheFirstBoundary) {
+TEST(MultipartParser, body_may_start_with_crlf_before_the_first_boundary) {
   Collected got = parse_whole("\r\n" + simple_part("a", "1") + close_delimiter());
   ASSERT_EQ(got.parts.size(), 1u);
   EXPECT_EQ(got.parts[0].data, "1");
 }
 
-TEST(MultipartParser, TransportPaddingAfterBoundaryIsAllowed) {
+TEST(MultipartParser, transport_padding_after_boundary_is_allowed) {
   std::string b(kBoundary);
   std::string body = "--" + b + " \t \r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--" +
                      b + "\t\r\nContent-Disposition: form-data; name=b\r\n\r\ny\r\n--" + b +
@@ -337,17 +337,17 @@ TEST(MultipartParser, TransportPaddingAfterBoundaryIsAllowed) {
   EXPECT_EQ(got.parts[1].data, "y");
 }
 
-TEST(MultipartParser, CloseDelimiterWithoutTrailingCrlfEndsTheBody) {
+TEST(MultipartParser, close_delimiter_without_trailing_crlf_ends_the_body) {
   Collected got =
       parse_whole(simple_part("a", "1") + "--" + std::string(kBoundary) + "--", kBoundary);
   ASSERT_EQ(got.parts.size(), 1u);
 }
 
-TEST(MultipartParser, BodyWithOnlyTheCloseDelimiterHasNoParts) {
+TEST(MultipartParser, body_with_only_the_close_delimiter_has_no_parts) {
   EXPECT_TRUE(parse_whole(close_delimiter()).parts.empty());
 }
 
-TEST(MultipartParser, EmptyPartDataYieldsBeginAndEndOnly) {
+TEST(MultipartParser, empty_part_data_yields_begin_and_end_only) {
   Collected got =
       parse_whole(simple_part("empty", "") + simple_part("next", "v") + close_delimiter());
   ASSERT_EQ(got.parts.size(), 2u);
@@ -357,7 +357,7 @@ TEST(MultipartParser, EmptyPartDataYieldsBeginAndEndOnly) {
   EXPECT_EQ(got.parts[1].data, "v");
 }
 
-TEST(MultipartParser, DataChunksNeverContainDelimiterBytes) {
+TEST(MultipartParser, data_chunks_never_contain_delimiter_bytes) {
   // Data ending in CR, LF, "-" and a delimiter prefix, right before real delimiters.
   std::vector<std::string> datas = {"a\r", "b\r\n", "c\r\n-", "d\r\n--boundary42xy", "\r\n--"};
   std::string body;
@@ -384,7 +384,7 @@ TEST(MultipartParser, DataChunksNeverContainDelimiterBytes) {
   }
 }
 
-TEST(MultipartParser, DataIsEmittedAsSoonAsItIsCertainlyData) {
+TEST(MultipartParser, data_is_emitted_as_soon_as_it_is_certainly_data) {
   MultipartParser parser{std::string(kBoundary)};
   parser.feed("--" + std::string(kBoundary) +
               "\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nhello");
@@ -413,7 +413,7 @@ TEST(MultipartParser, DataIsEmittedAsSoonAsItIsCertainlyData) {
   EXPECT_EQ(parser.next().kind, Kind::done);
 }
 
-TEST(MultipartParser, HeldBackLookaheadNeverExceedsTheDelimiterLength) {
+TEST(MultipartParser, held_back_lookahead_never_exceeds_the_delimiter_length) {
   // Feeding the longest possible delimiter prefix: everything before it is released.
   MultipartParser parser{std::string(kBoundary)};
   parser.feed("--" + std::string(kBoundary) + "\r\nContent-Disposition: form-data; name=f\r\n\r\n");
@@ -429,7 +429,7 @@ TEST(MultipartParser, HeldBackLookaheadNeverExceedsTheDelimiterLength) {
   EXPECT_EQ(parser.next().kind, Kind::need_more);
 }
 
-TEST(MultipartParser, BufferStaysBoundedWhateverTheBodySize) {
+TEST(MultipartParser, buffer_stays_bounded_whatever_the_body_size) {
   // 32 MiB of file data in 64 KiB feeds, with a delimiter prefix across every feed boundary.
   MultipartParser parser{std::string(kBoundary)};
   const std::size_t bound_extra = std::max(kBoundary.size() + 3, std::size_t{16} * 1024);
@@ -465,7 +465,7 @@ TEST(MultipartParser, BufferStaysBoundedWhateverTheBodySize) {
   EXPECT_LE(max_buffered, chunk.size() + 5);
 }
 
-TEST(MultipartParser, BytesFedAfterDoneAreIgnored) {
+TEST(MultipartParser, bytes_fed_after_done_are_ignored) {
   MultipartParser parser{std::string(kBoundary)};
   parser.feed(simple_part("a", "1") + close_delimiter());
   EXPECT_EQ(parser.next().kind, Kind::part_begin);
@@ -478,20 +478,20 @@ TEST(MultipartParser, BytesFedAfterDoneAreIgnored) {
   EXPECT_EQ(parser.next().kind, Kind::done);
 }
 
-TEST(MultipartParser, FeedingBeforeEventsAreDrainedIsAProgrammingError) {
+TEST(MultipartParser, feeding_before_events_are_drained_is_a_programming_error) {
   MultipartParser parser{std::string(kBoundary)};
   parser.feed(simple_part("a", "1"));
   EXPECT_EQ(parser.next().kind, Kind::part_begin);
   EXPECT_THROW(parser.feed("x"), std::logic_error);
 }
 
-TEST(MultipartParser, FeedingAfterFinishIsAProgrammingError) {
+TEST(MultipartParser, feeding_after_finish_is_a_programming_error) {
   MultipartParser parser{std::string(kBoundary)};
   parser.finish();
   EXPECT_THROW(parser.feed("x"), std::logic_error);
 }
 
-TEST(MultipartParser, InvalidBoundaryIsRejectedByTheConstructor) {
+TEST(MultipartParser, invalid_boundary_is_rejected_by_the_constructor) {
   EXPECT_THROW(MultipartParser(""), std::invalid_argument);
   EXPECT_THROW(MultipartParser(std::string(71, 'a')), std::invalid_argument);
   EXPECT_THROW(MultipartParser("ends in space "), std::invalid_argument);
@@ -501,48 +501,48 @@ TEST(MultipartParser, InvalidBoundaryIsRejectedByTheConstructor) {
 
 // --- boundary from Content-Type ---
 
-TEST(MultipartBoundary, TokenBoundaryIsReturned) {
+TEST(MultipartBoundary, token_boundary_is_returned) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type(
                 "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW"),
             "----WebKitFormBoundary7MA4YWxkTrZu0gW");
 }
 
-TEST(MultipartBoundary, TypeAndParameterNameAreCaseInsensitive) {
+TEST(MultipartBoundary, type_and_parameter_name_are_case_insensitive) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type("Multipart/Form-Data;BOUNDARY=abc"), "abc");
 }
 
-TEST(MultipartBoundary, QuotedBoundaryMayContainSpacesAndSeparators) {
+TEST(MultipartBoundary, quoted_boundary_may_contain_spaces_and_separators) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type(
                 "multipart/form-data; boundary=\"my boundary:=1?\""),
             "my boundary:=1?");
 }
 
-TEST(MultipartBoundary, UnquotedBoundaryWithEqualsSignIsAccepted) {
+TEST(MultipartBoundary, unquoted_boundary_with_equals_sign_is_accepted) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type(
                 "multipart/form-data; boundary=----=_Part_0_1234.5678"),
             "----=_Part_0_1234.5678");
 }
 
-TEST(MultipartBoundary, OtherParametersAreSkipped) {
+TEST(MultipartBoundary, other_parameters_are_skipped) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type(
                 "multipart/form-data; charset=utf-8; boundary=abc; foo=\"b;ar\""),
             "abc");
 }
 
-TEST(MultipartBoundary, MissingBoundaryGivesNothing) {
+TEST(MultipartBoundary, missing_boundary_gives_nothing) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/form-data"), std::nullopt);
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/form-data; charset=utf-8"),
             std::nullopt);
 }
 
-TEST(MultipartBoundary, EmptyBoundaryGivesNothing) {
+TEST(MultipartBoundary, empty_boundary_gives_nothing) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/form-data; boundary="),
             std::nullopt);
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/form-data; boundary=\"\""),
             std::nullopt);
 }
 
-TEST(MultipartBoundary, BoundaryLongerThan70CharactersGivesNothing) {
+TEST(MultipartBoundary, boundary_longer_than_70_characters_gives_nothing) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/form-data; boundary=" +
                                                         std::string(71, 'a')),
             std::nullopt);
@@ -551,14 +551,14 @@ TEST(MultipartBoundary, BoundaryLongerThan70CharactersGivesNothing) {
             std::string(70, 'a'));
 }
 
-TEST(MultipartBoundary, BoundaryEndingInSpaceOrWithInvalidCharactersGivesNothing) {
+TEST(MultipartBoundary, boundary_ending_in_space_or_with_invalid_characters_gives_nothing) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/form-data; boundary=\"ab \""),
             std::nullopt);
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/form-data; boundary=\"a@b\""),
             std::nullopt);
 }
 
-TEST(MultipartBoundary, OtherMediaTypesGiveNothing) {
+TEST(MultipartBoundary, other_media_types_give_nothing) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type("multipart/mixed; boundary=abc"),
             std::nullopt);
   EXPECT_EQ(MultipartParser::boundary_from_content_type("application/json; boundary=abc"),
@@ -568,7 +568,7 @@ TEST(MultipartBoundary, OtherMediaTypesGiveNothing) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type(""), std::nullopt);
 }
 
-TEST(MultipartBoundary, DuplicateOrMalformedParametersGiveNothing) {
+TEST(MultipartBoundary, duplicate_or_malformed_parameters_give_nothing) {
   EXPECT_EQ(MultipartParser::boundary_from_content_type(
                 "multipart/form-data; boundary=abc; boundary=def"),
             std::nullopt);
@@ -578,7 +578,7 @@ TEST(MultipartBoundary, DuplicateOrMalformedParametersGiveNothing) {
             std::nullopt);
 }
 
-TEST(MultipartParser, QuotedBoundaryFromContentTypeParsesTheBody) {
+TEST(MultipartParser, quoted_boundary_from_content_type_parses_the_body) {
   auto boundary = MultipartParser::boundary_from_content_type(
       "multipart/form-data; boundary=\"Volkrin upload:1\"");
   ASSERT_TRUE(boundary);
@@ -589,7 +589,7 @@ TEST(MultipartParser, QuotedBoundaryFromContentTypeParsesTheBody) {
 
 // --- part headers ---
 
-TEST(MultipartParser, FilenameStarWithPercentEncodedUtf8WinsOverFilename) {
+TEST(MultipartParser, filename_star_with_percent_encoded_utf8_wins_over_filename) {
   Part p = single_part_of(
       "Content-Disposition: form-data; name=\"file\"; filename=\"rates.mp3\"; "
       "filename*=UTF-8''%E2%82%AC%20rates.mp3\r\n");
@@ -601,19 +601,19 @@ TEST(MultipartParser, FilenameStarWithPercentEncodedUtf8WinsOverFilename) {
   EXPECT_EQ(p.filename, "\xc3\xa9t\xc3\xa9.ogg");
 }
 
-TEST(MultipartParser, FilenameStarInAnotherCharsetKeepsItsRawValue) {
+TEST(MultipartParser, filename_star_in_another_charset_keeps_its_raw_value) {
   Part p = single_part_of(
       "Content-Disposition: form-data; name=file; filename=\"rates\"; "
       "filename*=iso-8859-1'en'%A3%20rates\r\n");
   EXPECT_EQ(p.filename, "iso-8859-1'en'%A3%20rates");
 }
 
-TEST(MultipartParser, FilenameStarWithBadPercentEncodingKeepsItsRawValue) {
+TEST(MultipartParser, filename_star_with_bad_percent_encoding_keeps_its_raw_value) {
   Part p = single_part_of("Content-Disposition: form-data; name=file; filename*=UTF-8''a%2\r\n");
   EXPECT_EQ(p.filename, "UTF-8''a%2");
 }
 
-TEST(MultipartParser, QuotedNameWithEscapedQuoteIsUnescaped) {
+TEST(MultipartParser, quoted_name_with_escaped_quote_is_unescaped) {
   Part p = single_part_of(
       "Content-Disposition: form-data; name=\"say \\\"hi\\\" \\\\ now\"; "
       "filename=\"a;b.txt\"\r\n");
@@ -621,19 +621,19 @@ TEST(MultipartParser, QuotedNameWithEscapedQuoteIsUnescaped) {
   EXPECT_EQ(p.filename, "a;b.txt");
 }
 
-TEST(MultipartParser, TokenNameAndCaseInsensitiveParametersAreAccepted) {
+TEST(MultipartParser, token_name_and_case_insensitive_parameters_are_accepted) {
   Part p = single_part_of("CONTENT-DISPOSITION: Form-Data; NAME=title; FileName=x.txt\r\n");
   EXPECT_EQ(p.name, "title");
   EXPECT_EQ(p.filename, "x.txt");
   EXPECT_EQ(p.content_type, "");
 }
 
-TEST(MultipartParser, PartWithoutFilenameHasNone) {
+TEST(MultipartParser, part_without_filename_has_none) {
   Part p = single_part_of("Content-Disposition: form-data; name=\"title\"\r\n");
   EXPECT_EQ(p.filename, std::nullopt);
 }
 
-TEST(MultipartParser, UnknownPartHeadersAreIgnored) {
+TEST(MultipartParser, unknown_part_headers_are_ignored) {
   Part p = single_part_of(
       "X-Custom: 1\r\nContent-Disposition: form-data; name=a\r\n"
       "Content-Transfer-Encoding: binary\r\n");
@@ -642,7 +642,7 @@ TEST(MultipartParser, UnknownPartHeadersAreIgnored) {
 
 // --- errors ---
 
-TEST(MultipartParser, MissingFinalBoundaryIsAnError) {
+TEST(MultipartParser, missing_final_boundary_is_an_error) {
   EXPECT_EQ(error_of(simple_part("a", "1")), "Malformed multipart body: missing final boundary");
   EXPECT_EQ(error_of(simple_part("a", "1") + "--" + std::string(kBoundary)),
             "Malformed multipart body: missing final boundary");
@@ -650,7 +650,7 @@ TEST(MultipartParser, MissingFinalBoundaryIsAnError) {
             "Malformed multipart body: missing final boundary");
 }
 
-TEST(MultipartParser, BodyTruncatedInsideHeadersIsAnError) {
+TEST(MultipartParser, body_truncated_inside_headers_is_an_error) {
   std::string body = "--" + std::string(kBoundary) + "\r\nContent-Disposition: form-data; na";
   EXPECT_EQ(error_of(body), "Malformed multipart body: truncated part headers");
   EXPECT_EQ(
@@ -658,7 +658,7 @@ TEST(MultipartParser, BodyTruncatedInsideHeadersIsAnError) {
       "Malformed multipart body: truncated part headers");
 }
 
-TEST(MultipartParser, BodyWithoutAnyBoundaryIsAnErrorAtFinish) {
+TEST(MultipartParser, body_without_any_boundary_is_an_error_at_finish) {
   MultipartParser parser{std::string(kBoundary)};
   parser.feed("this is not a multipart body at all\r\n--boundary42xy\r\n");
   EXPECT_EQ(parser.next().kind, Kind::need_more);
@@ -666,7 +666,7 @@ TEST(MultipartParser, BodyWithoutAnyBoundaryIsAnErrorAtFinish) {
   EXPECT_THROW(parser.next(), MultipartError);
 }
 
-TEST(MultipartParser, HeaderSectionLargerThanTheLimitIsAnError) {
+TEST(MultipartParser, header_section_larger_than_the_limit_is_an_error) {
   std::string lines =
       "Content-Disposition: form-data; name=a\r\nX-Pad: " + std::string(200, 'p') + "\r\n";
   std::size_t section = lines.size() + 2;  // plus the empty line
@@ -690,43 +690,43 @@ TEST(MultipartParser, HeaderSectionLargerThanTheLimitIsAnError) {
   EXPECT_TRUE(threw);
 }
 
-TEST(MultipartParser, MorePartsThanTheLimitIsAnError) {
+TEST(MultipartParser, more_parts_than_the_limit_is_an_error) {
   std::string two = simple_part("a", "1") + simple_part("b", "2");
   EXPECT_EQ(error_of(two + close_delimiter(), {1024, 2}), "");
   EXPECT_EQ(error_of(two + simple_part("c", "3") + close_delimiter(), {1024, 2}),
             "Malformed multipart body: too many parts");
 }
 
-TEST(MultipartParser, PartWithoutContentDispositionIsAnError) {
+TEST(MultipartParser, part_without_content_disposition_is_an_error) {
   EXPECT_EQ(error_of(make_body({{"Content-Type: text/plain\r\n", {}}})),
             "Malformed multipart body: part without Content-Disposition");
 }
 
-TEST(MultipartParser, PartWithoutNameIsAnError) {
+TEST(MultipartParser, part_without_name_is_an_error) {
   EXPECT_EQ(error_of(make_body({{"Content-Disposition: form-data; filename=\"a.txt\"\r\n", {}}})),
             "Malformed multipart body: part without a name");
 }
 
-TEST(MultipartParser, DispositionOtherThanFormDataIsAnError) {
+TEST(MultipartParser, disposition_other_than_form_data_is_an_error) {
   EXPECT_EQ(error_of(make_body({{"Content-Disposition: attachment; name=a\r\n", {}}})),
             "Malformed multipart body: part is not form-data");
 }
 
-TEST(MultipartParser, MalformedDispositionParametersAreAnError) {
+TEST(MultipartParser, malformed_disposition_parameters_are_an_error) {
   for (std::string bad : {"form-data; name=\"a", "form-data; name", "form-data name=a",
                           "form-data; =a", "form-data; name=a b", "form-data; name=a; name=b"}) {
     EXPECT_NE(error_of(make_body({{"Content-Disposition: " + bad + "\r\n", {}}})), "") << bad;
   }
 }
 
-TEST(MultipartParser, FoldedHeaderLineIsAnError) {
+TEST(MultipartParser, folded_header_line_is_an_error) {
   EXPECT_EQ(error_of(make_body({{"Content-Disposition: form-data; name=a\r\nContent-Type: "
                                  "text/plain;\r\n charset=utf-8\r\n",
                                  {}}})),
             "Malformed multipart body: folded part header");
 }
 
-TEST(MultipartParser, MalformedHeaderLinesAreAnError) {
+TEST(MultipartParser, malformed_header_lines_are_an_error) {
   for (const std::string& bad : std::vector<std::string>{
            "no colon here", ": empty name", "Bad Name: x", "X-Nul: a\0b"s, "X-Lf: a\nb"}) {
     EXPECT_NE(
@@ -736,7 +736,7 @@ TEST(MultipartParser, MalformedHeaderLinesAreAnError) {
   }
 }
 
-TEST(MultipartParser, DuplicateDispositionOrContentTypeIsAnError) {
+TEST(MultipartParser, duplicate_disposition_or_content_type_is_an_error) {
   EXPECT_NE(error_of(make_body({{"Content-Disposition: form-data; name=a\r\n"
                                  "Content-Disposition: form-data; name=b\r\n",
                                  {}}})),
@@ -747,7 +747,7 @@ TEST(MultipartParser, DuplicateDispositionOrContentTypeIsAnError) {
             "");
 }
 
-TEST(MultipartParser, BoundaryFollowedByOtherBytesIsAnError) {
+TEST(MultipartParser, boundary_followed_by_other_bytes_is_an_error) {
   std::string b(kBoundary);
   EXPECT_EQ(error_of(simple_part("a", "x\r\n--" + b + "X") + close_delimiter()),
             "Malformed multipart body: invalid boundary line");
@@ -756,7 +756,7 @@ TEST(MultipartParser, BoundaryFollowedByOtherBytesIsAnError) {
   EXPECT_EQ(error_of("--" + b + "\rx"), "Malformed multipart body: invalid boundary line");
 }
 
-TEST(MultipartParser, ErrorsAreStickyAcrossCalls) {
+TEST(MultipartParser, errors_are_sticky_across_calls) {
   MultipartParser parser{std::string(kBoundary)};
   parser.feed(make_body({{"Content-Type: text/plain\r\n", {}}}));
   EXPECT_THROW(parser.next(), MultipartError);

@@ -123,27 +123,27 @@ std::string message(std::string_view text) {
   return boost::json::serialize(boost::json::object{{"message", text}});
 }
 
-TEST_F(PipelineTest, UnknownRouteIs404RouteNotFound) {
+TEST_F(PipelineTest, unknown_route_is_404_route_not_found) {
   const Response r = handle(FakeRequest("GET", "/api/nothing-here"));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(body_of(r), R"({"message":"Route not found"})");
   EXPECT_EQ(seen_->handler_runs, 0);
 }
 
-TEST_F(PipelineTest, KnownPathWithAnotherMethodIs404) {
+TEST_F(PipelineTest, known_path_with_another_method_is_404) {
   const Response r = handle(FakeRequest("PUT", "/api/pipeline-widgets"));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(body_of(r), message("Route not found"));
 }
 
-TEST_F(PipelineTest, MalformedPathIs400) {
+TEST_F(PipelineTest, malformed_path_is_400) {
   const Response r = handle(FakeRequest("GET", "/api/../etc/passwd"));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(body_of(r), message("Malformed request path"));
   EXPECT_EQ(seen_->handler_runs, 0);
 }
 
-TEST_F(PipelineTest, OpenRouteRunsWithoutAuthenticationAndGetsItsParameters) {
+TEST_F(PipelineTest, open_route_runs_without_authentication_and_gets_its_parameters) {
   FakeRequest request("GET", "/api/pipeline-widgets/42?x=1");
   const Response r = handle(request);
   EXPECT_EQ(r.status, 200);
@@ -156,7 +156,7 @@ TEST_F(PipelineTest, OpenRouteRunsWithoutAuthenticationAndGetsItsParameters) {
   EXPECT_EQ(request.query, "x=1");
 }
 
-TEST_F(PipelineTest, UserRouteWithoutAuthorizationIs401NoToken) {
+TEST_F(PipelineTest, user_route_without_authorization_is_401_no_token) {
   const Response r = handle(FakeRequest("POST", "/api/pipeline-widgets"));
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(body_of(r), message("No token, authorization denied"));
@@ -164,7 +164,7 @@ TEST_F(PipelineTest, UserRouteWithoutAuthorizationIs401NoToken) {
   EXPECT_THAT(seen_->tokens, IsEmpty());
 }
 
-TEST_F(PipelineTest, AuthorizationOtherThanBearerCountsAsNoToken) {
+TEST_F(PipelineTest, authorization_other_than_bearer_counts_as_no_token) {
   for (const std::string header : {"Basic x", "Bearer", "Bearer ", "Bearer    ",
                                    "bearer user-token", "user-token", "Token user-token"}) {
     const Response r =
@@ -176,7 +176,7 @@ TEST_F(PipelineTest, AuthorizationOtherThanBearerCountsAsNoToken) {
   EXPECT_THAT(seen_->tokens, IsEmpty());
 }
 
-TEST_F(PipelineTest, TokenTheAuthenticatorRefusesIs401TokenFailed) {
+TEST_F(PipelineTest, token_the_authenticator_refuses_is_401_token_failed) {
   const Response r = handle(
       FakeRequest("POST", "/api/pipeline-widgets").with_header("Authorization", "Bearer forged"));
   EXPECT_EQ(r.status, 401);
@@ -185,7 +185,7 @@ TEST_F(PipelineTest, TokenTheAuthenticatorRefusesIs401TokenFailed) {
   EXPECT_EQ(seen_->handler_runs, 0);
 }
 
-TEST_F(PipelineTest, ValidTokenReachesTheHandlerWithItsCaller) {
+TEST_F(PipelineTest, valid_token_reaches_the_handler_with_its_caller) {
   const Response r = handle(FakeRequest("POST", "/api/pipeline-widgets")
                                 .with_header("authorization", "Bearer  user-token "));
   EXPECT_EQ(r.status, 200);
@@ -195,7 +195,7 @@ TEST_F(PipelineTest, ValidTokenReachesTheHandlerWithItsCaller) {
   EXPECT_EQ(seen_->caller->email, "ann@example.com");
 }
 
-TEST_F(PipelineTest, UserTokenOnAnAdminRouteIs403) {
+TEST_F(PipelineTest, user_token_on_an_admin_route_is_403) {
   const Response r = handle(FakeRequest("DELETE", "/api/pipeline-widgets/7")
                                 .with_header("Authorization", "Bearer user-token"));
   EXPECT_EQ(r.status, 403);
@@ -203,7 +203,7 @@ TEST_F(PipelineTest, UserTokenOnAnAdminRouteIs403) {
   EXPECT_EQ(seen_->handler_runs, 0);
 }
 
-TEST_F(PipelineTest, AdminTokenOnAnAdminRouteRunsTheHandler) {
+TEST_F(PipelineTest, admin_token_on_an_admin_route_runs_the_handler) {
   const Response r = handle(FakeRequest("DELETE", "/api/pipeline-widgets/7")
                                 .with_header("Authorization", "Bearer admin-token"));
   EXPECT_EQ(r.status, 200);
@@ -213,20 +213,20 @@ TEST_F(PipelineTest, AdminTokenOnAnAdminRouteRunsTheHandler) {
   EXPECT_EQ(seen_->param, "7");
 }
 
-TEST_F(PipelineTest, AdminRouteWithoutTokenIs401NotForbidden) {
+TEST_F(PipelineTest, admin_route_without_token_is_401_not_forbidden) {
   const Response r = handle(FakeRequest("DELETE", "/api/pipeline-widgets/7"));
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(body_of(r), message("No token, authorization denied"));
 }
 
-TEST_F(PipelineTest, ApiErrorFromAHandlerKeepsItsStatusAndMessage) {
+TEST_F(PipelineTest, api_error_from_a_handler_keeps_its_status_and_message) {
   const Response r = handle(FakeRequest("GET", "/api/pipeline-fail/api-error"));
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(body_of(r), message("That widget already exists"));
   EXPECT_EQ(r.content_type, kJsonType);
 }
 
-TEST_F(PipelineTest, OtherExceptionsBecome500WithoutTheirText) {
+TEST_F(PipelineTest, other_exceptions_become_500_without_their_text) {
   const Response r = handle(FakeRequest("GET", "/api/pipeline-fail/crash"));
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(body_of(r), R"({"message":"Internal server error"})");
@@ -236,14 +236,14 @@ TEST_F(PipelineTest, OtherExceptionsBecome500WithoutTheirText) {
   }
 }
 
-TEST_F(PipelineTest, ClientThatWentAwayGets499AndTheConnectionIsClosed) {
+TEST_F(PipelineTest, client_that_went_away_gets_499_and_the_connection_is_closed) {
   const Response r = handle(FakeRequest("GET", "/api/pipeline-fail/gone"));
   EXPECT_EQ(r.status, kClientGoneStatus);
   EXPECT_TRUE(r.close);
   EXPECT_EQ(r.body_size(), 0u);
 }
 
-TEST_F(PipelineTest, SaneRequestIdIsEchoed) {
+TEST_F(PipelineTest, sane_request_id_is_echoed) {
   FakeRequest request("GET", "/api/pipeline-widgets");
   request.with_header("X-Request-Id", "trace-42:a.b_c");
   const Response r = handle(request);
@@ -251,7 +251,7 @@ TEST_F(PipelineTest, SaneRequestIdIsEchoed) {
   EXPECT_EQ(request.request_id, "trace-42:a.b_c");
 }
 
-TEST_F(PipelineTest, MissingOrInsaneRequestIdIsReplacedByAFreshUuid) {
+TEST_F(PipelineTest, missing_or_insane_request_id_is_replaced_by_a_fresh_uuid) {
   const std::string uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
   std::vector<std::string> ids;
   for (const std::string& incoming :
@@ -269,7 +269,7 @@ TEST_F(PipelineTest, MissingOrInsaneRequestIdIsReplacedByAFreshUuid) {
   EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end()) << "every request gets its own id";
 }
 
-TEST_F(PipelineTest, EveryAnswerCarriesNosniff) {
+TEST_F(PipelineTest, every_answer_carries_nosniff) {
   EXPECT_EQ(handle(FakeRequest("GET", "/api/pipeline-widgets")).header("X-Content-Type-Options"),
             "nosniff");
   EXPECT_EQ(handle(FakeRequest("GET", "/nope")).header("X-Content-Type-Options"), "nosniff");
@@ -277,7 +277,7 @@ TEST_F(PipelineTest, EveryAnswerCarriesNosniff) {
             "nosniff");
 }
 
-TEST_F(PipelineTest, AllowedOriginGetsCorsHeadersOnAnswersAndErrors) {
+TEST_F(PipelineTest, allowed_origin_gets_cors_headers_on_answers_and_errors) {
   for (const char* target : {"/api/pipeline-widgets", "/api/nothing-here"}) {
     const Response r =
         handle(FakeRequest("GET", target).with_header("Origin", std::string(kAllowedOrigin)));
@@ -289,7 +289,7 @@ TEST_F(PipelineTest, AllowedOriginGetsCorsHeadersOnAnswersAndErrors) {
   }
 }
 
-TEST_F(PipelineTest, OtherOriginGetsNoCorsHeadersButVary) {
+TEST_F(PipelineTest, other_origin_gets_no_cors_headers_but_vary) {
   const Response r = handle(
       FakeRequest("GET", "/api/pipeline-widgets").with_header("Origin", "https://evil.example"));
   EXPECT_EQ(r.status, 200);
@@ -297,7 +297,7 @@ TEST_F(PipelineTest, OtherOriginGetsNoCorsHeadersButVary) {
   EXPECT_EQ(r.header("Vary"), "Origin");
 }
 
-TEST_F(PipelineTest, PreflightFromAnAllowedOriginIs204WithAllowHeaders) {
+TEST_F(PipelineTest, preflight_from_an_allowed_origin_is_204_with_allow_headers) {
   const Response r = handle(FakeRequest("OPTIONS", "/api/pipeline-widgets")
                                 .with_header("Origin", std::string(kAllowedOrigin))
                                 .with_header("Access-Control-Request-Method", "POST"));
@@ -314,7 +314,7 @@ TEST_F(PipelineTest, PreflightFromAnAllowedOriginIs204WithAllowHeaders) {
   EXPECT_THAT(seen_->tokens, IsEmpty()) << "a preflight needs no token, even for a user route";
 }
 
-TEST_F(PipelineTest, PreflightFromAnotherOriginIs204WithoutAllowHeaders) {
+TEST_F(PipelineTest, preflight_from_another_origin_is_204_without_allow_headers) {
   const Response r = handle(FakeRequest("OPTIONS", "/api/pipeline-widgets")
                                 .with_header("Origin", "https://evil.example")
                                 .with_header("Access-Control-Request-Method", "POST"));
@@ -324,14 +324,14 @@ TEST_F(PipelineTest, PreflightFromAnotherOriginIs204WithoutAllowHeaders) {
   EXPECT_EQ(r.header("Access-Control-Allow-Headers"), "");
 }
 
-TEST_F(PipelineTest, PreflightOfAnUnknownPathIs404) {
+TEST_F(PipelineTest, preflight_of_an_unknown_path_is_404) {
   const Response r = handle(FakeRequest("OPTIONS", "/api/nothing-here")
                                 .with_header("Origin", std::string(kAllowedOrigin)));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(body_of(r), message("Route not found"));
 }
 
-TEST_F(PipelineTest, DurationHistogramIsLabelledWithTheRouteTemplateNotTheRawPath) {
+TEST_F(PipelineTest, duration_histogram_is_labelled_with_the_route_template_not_the_raw_path) {
   const Response r = handle(FakeRequest("GET", "/api/pipeline-widgets/" + std::string(kRawId)));
   ASSERT_EQ(r.status, 200);
   const std::string exposition = metrics().exposition();
@@ -342,7 +342,7 @@ TEST_F(PipelineTest, DurationHistogramIsLabelledWithTheRouteTemplateNotTheRawPat
   EXPECT_THAT(exposition, Not(HasSubstr(std::string(kRawId))));
 }
 
-TEST_F(PipelineTest, UnmatchedRequestsShareOneMetricsLabel) {
+TEST_F(PipelineTest, unmatched_requests_share_one_metrics_label) {
   handle(FakeRequest("GET", "/api/pipeline-unknown/" + std::string(kRawId)));
   const std::string exposition = metrics().exposition();
   EXPECT_THAT(
@@ -352,7 +352,7 @@ TEST_F(PipelineTest, UnmatchedRequestsShareOneMetricsLabel) {
   EXPECT_THAT(exposition, Not(HasSubstr("pipeline-unknown")));
 }
 
-TEST_F(PipelineTest, InFlightGaugeReturnsToWhereItWas) {
+TEST_F(PipelineTest, in_flight_gauge_returns_to_where_it_was) {
   const auto before = metrics().requests_in_flight.load();
   handle(FakeRequest("GET", "/api/pipeline-widgets"));
   handle(FakeRequest("GET", "/api/pipeline-fail/crash"));

@@ -34,7 +34,7 @@ Response sample(int status) {
   return r;
 }
 
-TEST(ResponseHead, MatchesBeastForEveryVersionConnectionAndLength) {
+TEST(ResponseHead, matches_beast_for_every_version_connection_and_length) {
   for (int status : {200, 201, 204, 206, 304, 404, 416, 429, 503, 599}) {
     for (unsigned version : {10U, 11U}) {
       for (bool keep_alive : {true, false}) {
@@ -51,7 +51,7 @@ TEST(ResponseHead, MatchesBeastForEveryVersionConnectionAndLength) {
   }
 }
 
-TEST(ResponseHead, WithoutContentTypeOrFieldsIsTheStatusLineAlone) {
+TEST(ResponseHead, without_content_type_or_fields_is_the_status_line_alone) {
   Response r;
   r.status = 304;
   r.content_type.clear();
@@ -59,7 +59,7 @@ TEST(ResponseHead, WithoutContentTypeOrFieldsIsTheStatusLineAlone) {
   EXPECT_EQ(response_head(r, 11, true, std::nullopt), beast_head(r, 11, true, std::nullopt));
 }
 
-TEST(ResponseHead, KeepsTheJsonContentTypeAndFieldOrder) {
+TEST(ResponseHead, keeps_the_json_content_type_and_field_order) {
   Response r = message_response(401, "Unauthorized");
   r.set_header("WWW-Authenticate", "Bearer");
   EXPECT_EQ(response_head(r, 11, false, r.body.size()),

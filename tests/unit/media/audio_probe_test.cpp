@@ -40,7 +40,7 @@ class MeasurableAudio : public ::testing::TestWithParam<AudioSample> {
   std::filesystem::path file_;
 };
 
-TEST_P(MeasurableAudio, ProbeReportsDurationRateChannelsAndBitrate) {
+TEST_P(MeasurableAudio, probe_reports_duration_rate_channels_and_bitrate) {
   const auto& sample = GetParam();
   const auto sniffed = sniff_audio(read_bytes(file_, kSniffBytes));
   ASSERT_EQ(sniffed, sample.format);
@@ -75,7 +75,7 @@ class AudioProbe : public ::testing::Test {
   }
 };
 
-TEST_F(AudioProbe, FileNameDoesNotChooseTheParser) {
+TEST_F(AudioProbe, file_name_does_not_choose_the_parser) {
   if (!test_media::ffmpeg_available()) GTEST_SKIP() << "ffmpeg is not installed";
   const auto mp3 = generated("mp3");
   ASSERT_FALSE(mp3.empty());
@@ -87,7 +87,7 @@ TEST_F(AudioProbe, FileNameDoesNotChooseTheParser) {
   EXPECT_EQ(facts->format, AudioFormat::mp3);
 }
 
-TEST_F(AudioProbe, FormatThatTheBytesDoNotShowIsRejected) {
+TEST_F(AudioProbe, format_that_the_bytes_do_not_show_is_rejected) {
   if (!test_media::ffmpeg_available()) GTEST_SKIP() << "ffmpeg is not installed";
   const auto flac = generated("flac");
   ASSERT_FALSE(flac.empty());
@@ -96,7 +96,7 @@ TEST_F(AudioProbe, FormatThatTheBytesDoNotShowIsRejected) {
   EXPECT_EQ(probe_audio(flac, AudioFormat::ogg_opus), std::nullopt);
 }
 
-TEST_F(AudioProbe, Mp3TruncatedToOneKibStillSniffsAsMp3AndProbesWithoutFailing) {
+TEST_F(AudioProbe, mp3_truncated_to_one_kib_still_sniffs_as_mp3_and_probes_without_failing) {
   if (!test_media::ffmpeg_available()) GTEST_SKIP() << "ffmpeg is not installed";
   const auto mp3 = generated("mp3");
   ASSERT_FALSE(mp3.empty());
@@ -115,7 +115,7 @@ TEST_F(AudioProbe, Mp3TruncatedToOneKibStillSniffsAsMp3AndProbesWithoutFailing) 
   }
 }
 
-TEST_F(AudioProbe, RawAdtsAacSniffsAsM4aButIsNotMeasured) {
+TEST_F(AudioProbe, raw_adts_aac_sniffs_as_m4a_but_is_not_measured) {
   if (!test_media::ffmpeg_available()) GTEST_SKIP() << "ffmpeg is not installed";
   const auto adts = generated("adts_aac");
   ASSERT_FALSE(adts.empty());
@@ -123,14 +123,14 @@ TEST_F(AudioProbe, RawAdtsAacSniffsAsM4aButIsNotMeasured) {
   EXPECT_EQ(probe_audio(adts, AudioFormat::m4a), std::nullopt);
 }
 
-TEST_F(AudioProbe, WavHeaderWithoutSamplesIsRejected) {
+TEST_F(AudioProbe, wav_header_without_samples_is_rejected) {
   const auto file = scratch_file("hollow.upload");
   write_bytes(file, test_media::wav_header(0));
   ASSERT_EQ(sniff_audio(read_bytes(file, kSniffBytes)), AudioFormat::wav);
   EXPECT_EQ(probe_audio(file, AudioFormat::wav), std::nullopt);
 }
 
-TEST_F(AudioProbe, WavWithSamplesIsMeasuredWithoutFfmpeg) {
+TEST_F(AudioProbe, wav_with_samples_is_measured_without_ffmpeg) {
   const auto file = scratch_file("half-second.upload");
   const std::uint32_t bytes = 44100 * 4 / 2;  // 0.5 s of 16-bit stereo silence
   write_bytes(file, test_media::wav_header(bytes) + std::string(bytes, '\0'));
@@ -142,7 +142,7 @@ TEST_F(AudioProbe, WavWithSamplesIsMeasuredWithoutFfmpeg) {
   EXPECT_EQ(facts->bitrate_kbps, 1411);
 }
 
-TEST_F(AudioProbe, EmptyFileIsRejected) {
+TEST_F(AudioProbe, empty_file_is_rejected) {
   const auto file = scratch_file("empty.upload");
   write_bytes(file, "");
   for (const auto& s : test_media::audio_samples()) {
@@ -150,12 +150,12 @@ TEST_F(AudioProbe, EmptyFileIsRejected) {
   }
 }
 
-TEST_F(AudioProbe, MissingFileIsRejected) {
+TEST_F(AudioProbe, missing_file_is_rejected) {
   EXPECT_EQ(probe_audio(scratch_file("does-not-exist.upload"), AudioFormat::mp3), std::nullopt);
   EXPECT_EQ(probe_audio(test_media::scratch(), AudioFormat::wav), std::nullopt) << "a directory";
 }
 
-TEST_F(AudioProbe, RandomBytesAreRejectedWhateverFormatIsClaimed) {
+TEST_F(AudioProbe, random_bytes_are_rejected_whatever_format_is_claimed) {
   const auto file = scratch_file("song.mp3");
   write_bytes(file, test_media::random_bytes(std::size_t{64} * 1024, 20240611));
   for (const auto& s : test_media::audio_samples()) {

@@ -82,15 +82,15 @@ class GeneratedAudio : public ::testing::TestWithParam<AudioSample> {
   std::string bytes_;
 };
 
-TEST_P(GeneratedAudio, SniffsAsItsFormatFromLeadingBytes) {
+TEST_P(GeneratedAudio, sniffs_as_its_format_from_leading_bytes) {
   EXPECT_EQ(sniff_audio(std::string_view(bytes_).substr(0, kSniffBytes)), GetParam().format);
 }
 
-TEST_P(GeneratedAudio, IsNotAnImage) {
+TEST_P(GeneratedAudio, is_not_an_image) {
   EXPECT_EQ(sniff_image(std::string_view(bytes_).substr(0, kSniffBytes)), std::nullopt);
 }
 
-TEST_P(GeneratedAudio, EveryShortPrefixSniffsAsItsFormatOrAsNothing) {
+TEST_P(GeneratedAudio, every_short_prefix_sniffs_as_its_format_or_as_nothing) {
   const std::size_t longest = std::min(bytes_.size(), kSniffBytes);
   for (std::size_t n = 0; n <= longest; ++n) {
     const auto got = sniff_audio(std::string_view(bytes_).substr(0, n));
@@ -119,15 +119,15 @@ class GeneratedImage : public ::testing::TestWithParam<ImageSample> {
   std::string bytes_;
 };
 
-TEST_P(GeneratedImage, SniffsAsItsFormatFromLeadingBytes) {
+TEST_P(GeneratedImage, sniffs_as_its_format_from_leading_bytes) {
   EXPECT_EQ(sniff_image(std::string_view(bytes_).substr(0, kSniffBytes)), GetParam().format);
 }
 
-TEST_P(GeneratedImage, IsNotAudio) {
+TEST_P(GeneratedImage, is_not_audio) {
   EXPECT_EQ(sniff_audio(std::string_view(bytes_).substr(0, kSniffBytes)), std::nullopt);
 }
 
-TEST_P(GeneratedImage, EveryPrefixSniffsAsItsFormatOrAsNothing) {
+TEST_P(GeneratedImage, every_prefix_sniffs_as_its_format_or_as_nothing) {
   for (std::size_t n = 0; n <= bytes_.size() && n <= kSniffBytes; ++n) {
     const auto head = std::string_view(bytes_).substr(0, n);
     const auto got = sniff_image(head);
@@ -143,7 +143,7 @@ INSTANTIATE_TEST_SUITE_P(Formats, GeneratedImage, ::testing::ValuesIn(test_media
 
 // --- Junk ------------------------------------------------------------------------------------
 
-TEST(ContentSniff, RandomBytesNamedSongMp3AreNeitherAudioNorImage) {
+TEST(ContentSniff, random_bytes_named_song_mp3_are_neither_audio_nor_image) {
   const auto& dir = test_media::scratch();
   ASSERT_FALSE(dir.empty());
   const auto file = dir / "song.mp3";
@@ -154,7 +154,7 @@ TEST(ContentSniff, RandomBytesNamedSongMp3AreNeitherAudioNorImage) {
   EXPECT_EQ(sniff_image(head), std::nullopt);
 }
 
-TEST(ContentSniff, TextIsNeitherAudioNorImage) {
+TEST(ContentSniff, text_is_neither_audio_nor_image) {
   const auto& dir = test_media::scratch();
   ASSERT_FALSE(dir.empty());
   const auto file = dir / "notes.wav";
@@ -166,40 +166,40 @@ TEST(ContentSniff, TextIsNeitherAudioNorImage) {
   EXPECT_EQ(sniff_image(head), std::nullopt);
 }
 
-TEST(ContentSniff, FrameSyncFollowedByRandomBytesIsNotMp3) {
+TEST(ContentSniff, frame_sync_followed_by_random_bytes_is_not_mp3) {
   for (std::uint32_t seed = 1; seed <= 1000; ++seed) {
     const std::string head = "\xFF\xFB" + random_bytes(kSniffBytes - 2, seed);
     ASSERT_EQ(sniff_audio(head), std::nullopt) << "seed " << seed;
   }
 }
 
-TEST(ContentSniff, EmptyInputIsNeitherAudioNorImage) {
+TEST(ContentSniff, empty_input_is_neither_audio_nor_image) {
   EXPECT_EQ(sniff_audio(""), std::nullopt);
   EXPECT_EQ(sniff_image(""), std::nullopt);
 }
 
 // --- MPEG audio and ID3 ----------------------------------------------------------------------
 
-TEST(ContentSniff, ChainedLayerThreeFramesAreMp3) {
+TEST(ContentSniff, chained_layer_three_frames_are_mp3) {
   EXPECT_EQ(sniff_audio(mp3_frames(kMp3FrameHeader, kMp3FrameLength, 5)), AudioFormat::mp3);
 }
 
-TEST(ContentSniff, ChainedLayerTwoFramesAreMp3) {
+TEST(ContentSniff, chained_layer_two_frames_are_mp3) {
   // MPEG-1 layer II, 192 kbit/s, 48 kHz: 576-byte frames.
   EXPECT_EQ(sniff_audio(mp3_frames(std::string("\xFF\xFD\xA4\x04", 4), 576, 5)), AudioFormat::mp3);
 }
 
-TEST(ContentSniff, FrameHeaderWithoutMatchingNextFrameIsNotMp3) {
+TEST(ContentSniff, frame_header_without_matching_next_frame_is_not_mp3) {
   std::string frames = mp3_frames(kMp3FrameHeader, kMp3FrameLength, 5);
   frames[kMp3FrameLength] = '\x00';
   EXPECT_EQ(sniff_audio(frames), std::nullopt);
 }
 
-TEST(ContentSniff, SingleFrameHeaderInAHeadTooShortToConfirmIsMp3) {
+TEST(ContentSniff, single_frame_header_in_a_head_too_short_to_confirm_is_mp3) {
   EXPECT_EQ(sniff_audio(std::string(kMp3FrameHeader) + std::string(40, '\0')), AudioFormat::mp3);
 }
 
-TEST(ContentSniff, LayerOneAndReservedFieldsAreNotMp3) {
+TEST(ContentSniff, layer_one_and_reserved_fields_are_not_mp3) {
   EXPECT_EQ(sniff_audio(mp3_frames(std::string("\xFF\xFF\x90\x64", 4), 417, 5)), std::nullopt)
       << "layer I";
   EXPECT_EQ(sniff_audio(mp3_frames(std::string("\xFF\xFB\xF0\x64", 4), 417, 5)), std::nullopt)
@@ -212,41 +212,41 @@ TEST(ContentSniff, LayerOneAndReservedFieldsAreNotMp3) {
       << "reserved MPEG version";
 }
 
-TEST(ContentSniff, Id3TagFollowedByFramesIsMp3) {
+TEST(ContentSniff, id3_tag_followed_by_frames_is_mp3) {
   const std::string tag("ID3\x04\x00\x00\x00\x00\x01\x00", 10);  // 128-byte body
   const std::string head = tag + std::string(128, '\0') + mp3_frames(kMp3FrameHeader, 417, 3);
   EXPECT_EQ(sniff_audio(head), AudioFormat::mp3);
 }
 
-TEST(ContentSniff, Id3TagLongerThanTheHeadIsMp3) {
+TEST(ContentSniff, id3_tag_longer_than_the_head_is_mp3) {
   const std::string tag("ID3\x03\x00\x00\x00\x04\x00\x00", 10);  // 64 KiB body
   EXPECT_EQ(sniff_audio(tag + std::string(kSniffBytes - 10, 'x')), AudioFormat::mp3);
 }
 
-TEST(ContentSniff, Id3TagFollowedByJunkIsNothing) {
+TEST(ContentSniff, id3_tag_followed_by_junk_is_nothing) {
   const std::string tag("ID3\x04\x00\x00\x00\x00\x00\x10", 10);
   EXPECT_EQ(sniff_audio(tag + std::string(16, '\0') + "plain text, no frames here"), std::nullopt);
 }
 
-TEST(ContentSniff, Id3TagWithBrokenSyncsafeSizeIsNothing) {
+TEST(ContentSniff, id3_tag_with_broken_syncsafe_size_is_nothing) {
   const std::string tag("ID3\x04\x00\x00\x00\x00\x80\x00", 10);
   EXPECT_EQ(sniff_audio(tag + mp3_frames(kMp3FrameHeader, 417, 3)), std::nullopt);
 }
 
-TEST(ContentSniff, FlacStreamAfterAnId3TagIsFlac) {
+TEST(ContentSniff, flac_stream_after_an_id3_tag_is_flac) {
   const std::string tag("ID3\x03\x00\x00\x00\x00\x00\x08", 10);
   const std::string flac = std::string("fLaC\x00\x00\x00\x22", 8) + std::string(34, '\x11');
   EXPECT_EQ(sniff_audio(tag + std::string(8, 'T') + flac), AudioFormat::flac);
 }
 
-TEST(ContentSniff, FlacMarkerWithoutStreamInfoIsNothing) {
+TEST(ContentSniff, flac_marker_without_stream_info_is_nothing) {
   EXPECT_EQ(sniff_audio(std::string("fLaC\x04\x00\x00\x22", 8) + std::string(34, '\0')),
             std::nullopt);
 }
 
 // --- Containers --------------------------------------------------------------------------------
 
-TEST(ContentSniff, AdtsFramesAreAac) {
+TEST(ContentSniff, adts_frames_are_aac) {
   // AAC LC, 44.1 kHz, stereo, no CRC, 32-byte frames.
   const std::string header("\xFF\xF1\x50\x80\x04\x1F\xFC", 7);
   std::string frames;
@@ -254,26 +254,26 @@ TEST(ContentSniff, AdtsFramesAreAac) {
   EXPECT_EQ(sniff_audio(frames), AudioFormat::m4a);
 }
 
-TEST(ContentSniff, Mp4WithAudioBrandsIsM4a) {
+TEST(ContentSniff, mp4_with_audio_brands_is_m4a) {
   EXPECT_EQ(sniff_audio(ftyp("M4A ", {"M4A ", "isom"})), AudioFormat::m4a);
   EXPECT_EQ(sniff_audio(ftyp("M4B ", {})), AudioFormat::m4a);
   EXPECT_EQ(sniff_audio(ftyp("abcd", {"xyz1", "mp42"})), AudioFormat::m4a);
 }
 
-TEST(ContentSniff, Mp4WithoutAudioBrandOrWithVideoMajorBrandIsNothing) {
+TEST(ContentSniff, mp4_without_audio_brand_or_with_video_major_brand_is_nothing) {
   EXPECT_EQ(sniff_audio(ftyp("qt  ", {"qt  "})), std::nullopt);
   EXPECT_EQ(sniff_audio(ftyp("M4V ", {"isom", "mp42"})), std::nullopt);
   EXPECT_EQ(sniff_audio(ftyp("heic", {"mif1", "heic"})), std::nullopt);
 }
 
-TEST(ContentSniff, OggFirstPacketDecidesVorbisOrOpus) {
+TEST(ContentSniff, ogg_first_packet_decides_vorbis_or_opus) {
   EXPECT_EQ(sniff_audio(ogg_first_page('\0', std::string("\x01vorbis", 7) + std::string(23, '\0'))),
             AudioFormat::ogg_vorbis);
   EXPECT_EQ(sniff_audio(ogg_first_page('\0', "OpusHead" + std::string(11, '\x01'))),
             AudioFormat::ogg_opus);
 }
 
-TEST(ContentSniff, OggWithOtherCodecOrVersionIsNothing) {
+TEST(ContentSniff, ogg_with_other_codec_or_version_is_nothing) {
   EXPECT_EQ(sniff_audio(ogg_first_page('\0', std::string("\x80theora", 7) + std::string(35, '\0'))),
             std::nullopt);
   EXPECT_EQ(sniff_audio(ogg_first_page('\0', std::string("\x7F"
@@ -284,13 +284,13 @@ TEST(ContentSniff, OggWithOtherCodecOrVersionIsNothing) {
   EXPECT_EQ(sniff_audio(ogg_first_page('\1', "OpusHead" + std::string(11, '\x01'))), std::nullopt);
 }
 
-TEST(ContentSniff, WavHeaderIsWavAndNotWebp) {
+TEST(ContentSniff, wav_header_is_wav_and_not_webp) {
   const std::string wav = test_media::wav_header(0);
   EXPECT_EQ(sniff_audio(wav), AudioFormat::wav);
   EXPECT_EQ(sniff_image(wav), std::nullopt);
 }
 
-TEST(ContentSniff, HandMadeWebpHeadersAreWebpAndNotWav) {
+TEST(ContentSniff, hand_made_webp_headers_are_webp_and_not_wav) {
   for (const std::string_view chunk : {"VP8 ", "VP8L", "VP8X"}) {
     const std::string webp = riff("WEBP", chunk);
     EXPECT_EQ(sniff_image(webp), ImageFormat::webp) << chunk;
@@ -298,7 +298,7 @@ TEST(ContentSniff, HandMadeWebpHeadersAreWebpAndNotWav) {
   }
 }
 
-TEST(ContentSniff, RiffOfOtherKindsIsNothing) {
+TEST(ContentSniff, riff_of_other_kinds_is_nothing) {
   EXPECT_EQ(sniff_audio(riff("AVI ", "LIST")), std::nullopt);
   EXPECT_EQ(sniff_image(riff("AVI ", "LIST")), std::nullopt);
   EXPECT_EQ(sniff_image(riff("WEBP", "ALPH")), std::nullopt);
@@ -307,7 +307,7 @@ TEST(ContentSniff, RiffOfOtherKindsIsNothing) {
   EXPECT_EQ(sniff_audio(tiny), std::nullopt) << "RIFF size too small to hold a chunk";
 }
 
-TEST(ContentSniff, ImageMagicNumbersAreRecognised) {
+TEST(ContentSniff, image_magic_numbers_are_recognised) {
   EXPECT_EQ(sniff_image("\xFF\xD8\xFF\xE0"), ImageFormat::jpeg);
   EXPECT_EQ(sniff_image(std::string("\x89PNG\r\n\x1A\n\0\0\0\x0D", 12)), ImageFormat::png);
   EXPECT_EQ(sniff_image("GIF87a\x10\0"), ImageFormat::gif);
@@ -318,7 +318,7 @@ TEST(ContentSniff, ImageMagicNumbersAreRecognised) {
 
 // --- Names, MIME types, extensions -----------------------------------------------------------
 
-TEST(ContentSniff, AudioFormatsHaveNamesMimeTypesAndExtensions) {
+TEST(ContentSniff, audio_formats_have_names_mime_types_and_extensions) {
   EXPECT_EQ(to_string(AudioFormat::mp3), "mp3");
   EXPECT_EQ(to_string(AudioFormat::m4a), "m4a");
   EXPECT_EQ(to_string(AudioFormat::ogg_vorbis), "ogg");
@@ -341,7 +341,7 @@ TEST(ContentSniff, AudioFormatsHaveNamesMimeTypesAndExtensions) {
   EXPECT_EQ(audio_extension(AudioFormat::wav), ".wav");
 }
 
-TEST(ContentSniff, ImageFormatsHaveMimeTypesAndExtensions) {
+TEST(ContentSniff, image_formats_have_mime_types_and_extensions) {
   EXPECT_EQ(image_mime(ImageFormat::jpeg), "image/jpeg");
   EXPECT_EQ(image_mime(ImageFormat::png), "image/png");
   EXPECT_EQ(image_mime(ImageFormat::webp), "image/webp");

@@ -28,7 +28,7 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using ::testing::HasSubstr;
 
-TEST(S3HttpEndpoint, ParsesOriginsAndRefusesTheRest) {
+TEST(S3HttpEndpoint, parses_origins_and_refuses_the_rest) {
   auto plain = parse_endpoint("http://127.0.0.1:4568/");
   ASSERT_TRUE(plain.has_value());
   EXPECT_FALSE(plain->tls);
@@ -103,7 +103,7 @@ HttpRequest get(const HttpEndpoint& endpoint) {
   return HttpRequest{"GET", "/bucket/key", {{"Host", endpoint.authority()}}, {}};
 }
 
-TEST(S3HttpClient, RequestOnAConnectionTheServerClosedIsSentAgainOnANewOne) {
+TEST(S3HttpClient, request_on_a_connection_the_server_closed_is_sent_again_on_a_new_one) {
   OneShotServer server(2);
   HttpEndpoint endpoint{false, "127.0.0.1", server.port()};
   HttpClient client(endpoint);
@@ -117,7 +117,7 @@ TEST(S3HttpClient, RequestOnAConnectionTheServerClosedIsSentAgainOnANewOne) {
   EXPECT_EQ(server.accepted(), 2);
 }
 
-TEST(S3HttpClient, HeaderLookupIgnoresCase) {
+TEST(S3HttpClient, header_lookup_ignores_case) {
   HttpResponse response;
   response.headers = {{"ETag", "\"abc\""}, {"etag", "\"second\""}};
   EXPECT_EQ(response.header("etag"), "\"abc\"");
@@ -145,7 +145,7 @@ struct SelfSigned {
   }
 };
 
-TEST(S3HttpClient, HttpsEndpointWithAnUntrustedCertificateIsRefused) {
+TEST(S3HttpClient, https_endpoint_with_an_untrusted_certificate_is_refused) {
   const SelfSigned identity;
   ASSERT_NE(identity.key, nullptr);
   asio::ssl::context tls(asio::ssl::context::tls_server);

@@ -228,7 +228,7 @@ class S3MediaStoreTest : public ::testing::Test {
   RequestLog log_;
 };
 
-TEST_F(S3MediaStoreTest, TwentyMiBGoesMultipartInEightMiBPartsAndArrivesIntact) {
+TEST_F(S3MediaStoreTest, twenty_mib_goes_multipart_in_eight_mib_parts_and_arrives_intact) {
   const auto key = media_key(1, "long.flac");
   const std::string bytes = pattern_bytes(20 * kMiB + 5, 1);
   auto upload = store().begin_upload(key);
@@ -258,7 +258,7 @@ TEST_F(S3MediaStoreTest, TwentyMiBGoesMultipartInEightMiBPartsAndArrivesIntact) 
   EXPECT_TRUE(fetched.body == bytes) << "downloaded " << fetched.body.size() << " bytes";
 }
 
-TEST_F(S3MediaStoreTest, SmallUploadIsOnePutObjectAtCommit) {
+TEST_F(S3MediaStoreTest, small_upload_is_one_put_object_at_commit) {
   const auto key = media_key(2);
   auto upload = store().begin_upload(key);
   upload->write("ID3");
@@ -269,7 +269,7 @@ TEST_F(S3MediaStoreTest, SmallUploadIsOnePutObjectAtCommit) {
   EXPECT_THAT(log_.sizes_of("PutObject"), ::testing::ElementsAre(100'003u));
 }
 
-TEST_F(S3MediaStoreTest, AbortedMultipartUploadLeavesNoObjectAndNoSpoolFile) {
+TEST_F(S3MediaStoreTest, aborted_multipart_upload_leaves_no_object_and_no_spool_file) {
   const auto key = media_key(3);
   auto upload = store().begin_upload(key);
   upload->write(pattern_bytes(9 * kMiB));
@@ -283,7 +283,7 @@ TEST_F(S3MediaStoreTest, AbortedMultipartUploadLeavesNoObjectAndNoSpoolFile) {
   EXPECT_TRUE(fs::is_empty(spool()));
 }
 
-TEST_F(S3MediaStoreTest, FailedCommitLeavesNoObject) {
+TEST_F(S3MediaStoreTest, failed_commit_leaves_no_object) {
   const auto key = media_key(4);
   auto upload = store().begin_upload(key);
   upload->write(pattern_bytes(9 * kMiB));
@@ -300,7 +300,7 @@ TEST_F(S3MediaStoreTest, FailedCommitLeavesNoObject) {
   EXPECT_TRUE(fs::is_empty(spool()));
 }
 
-TEST_F(S3MediaStoreTest, PresignedUrlServesTheBytesWithTheirSniffedTypeAndRanges) {
+TEST_F(S3MediaStoreTest, presigned_url_serves_the_bytes_with_their_sniffed_type_and_ranges) {
   const auto key = media_key(5, "cover.png");
   const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + pattern_bytes(5000);
   put_object(store(), key, png);
@@ -316,7 +316,7 @@ TEST_F(S3MediaStoreTest, PresignedUrlServesTheBytesWithTheirSniffedTypeAndRanges
   EXPECT_EQ(part.body, "PNG");
 }
 
-TEST_F(S3MediaStoreTest, ExpiredOrEditedPresignedUrlsAreRefused) {
+TEST_F(S3MediaStoreTest, expired_or_edited_presigned_urls_are_refused) {
   const auto key = media_key(6);
   put_object(store(), key, "secret bytes");
   const auto expired = store().presign_get(key, now_seconds() - 10);
@@ -332,7 +332,7 @@ TEST_F(S3MediaStoreTest, ExpiredOrEditedPresignedUrlsAreRefused) {
   EXPECT_EQ(http_get(edited).status, 403u);
 }
 
-TEST_F(S3MediaStoreTest, RemoveAsksBeforeDeleting) {
+TEST_F(S3MediaStoreTest, remove_asks_before_deleting) {
   const auto key = media_key(7);
   EXPECT_FALSE(store().remove(key));
   EXPECT_THAT(log_.operations(), ::testing::ElementsAre("HeadObject"));
@@ -342,7 +342,7 @@ TEST_F(S3MediaStoreTest, RemoveAsksBeforeDeleting) {
   EXPECT_THAT(log_.operations(), ::testing::ElementsAre("HeadObject", "DeleteObject"));
 }
 
-TEST_F(S3MediaStoreTest, StatReportsTheServicesEtagAndTime) {
+TEST_F(S3MediaStoreTest, stat_reports_the_services_etag_and_time) {
   const auto key = media_key(8);
   const auto before = now_ms();
   put_object(store(), key, "hello");
@@ -357,7 +357,7 @@ TEST_F(S3MediaStoreTest, StatReportsTheServicesEtagAndTime) {
   EXPECT_NEAR(static_cast<double>(info->modified_ms), static_cast<double>(before), 5000.0);
 }
 
-TEST_F(S3MediaStoreTest, SweepRemovesLeftoverSpoolFilesOnly) {
+TEST_F(S3MediaStoreTest, sweep_removes_leftover_spool_files_only) {
   store();
   auto live = store().begin_upload(media_key(9));
   live->write("in progress");
@@ -371,7 +371,7 @@ TEST_F(S3MediaStoreTest, SweepRemovesLeftoverSpoolFilesOnly) {
   EXPECT_EQ(store().sweep_incomplete(), 0u);
 }
 
-TEST_F(S3MediaStoreTest, StagedFileHoldsWhatWasWritten) {
+TEST_F(S3MediaStoreTest, staged_file_holds_what_was_written) {
   auto upload = store().begin_upload(media_key(10));
   upload->write("abc");
   upload->write("def");
@@ -383,7 +383,7 @@ TEST_F(S3MediaStoreTest, StagedFileHoldsWhatWasWritten) {
             fs::perms::owner_read | fs::perms::owner_write);
 }
 
-TEST_F(S3MediaStoreTest, MissingBucketFailsPingAsAStorageFailure) {
+TEST_F(S3MediaStoreTest, missing_bucket_fails_ping_as_a_storage_failure) {
   S3Settings missing = *settings_;
   missing.bucket = "no-such-bucket-" + crypto::hex_encode(crypto::random_bytes(4));
   S3MediaStore other(missing, spool_in(spool()));
@@ -397,7 +397,7 @@ TEST_F(S3MediaStoreTest, MissingBucketFailsPingAsAStorageFailure) {
   EXPECT_NO_THROW(store().ping());
 }
 
-TEST_F(S3MediaStoreTest, RefusedCredentialsAreReportedWithoutTheSecret) {
+TEST_F(S3MediaStoreTest, refused_credentials_are_reported_without_the_secret) {
   S3Settings wrong = *settings_;
   wrong.access_key_id = "NOT-A-KNOWN-KEY";
   wrong.secret_access_key = "hunter2-secret-value";
@@ -428,7 +428,7 @@ class S3MediaStoreOffline : public ::testing::Test {
   test::TempDir dir_;
 };
 
-TEST_F(S3MediaStoreOffline, PresignedUrlsOnAwsAreVirtualHostStyle) {
+TEST_F(S3MediaStoreOffline, presigned_urls_on_aws_are_virtual_host_style) {
   auto store = make(aws());
   const auto url = store.presign_get("audio/a_b-M\xC3\xBCller.mp3", now_seconds() + 600);
   EXPECT_THAT(url, StartsWith("https://media-bucket.s3.eu-west-1.amazonaws.com/audio/"
@@ -440,7 +440,7 @@ TEST_F(S3MediaStoreOffline, PresignedUrlsOnAwsAreVirtualHostStyle) {
   EXPECT_THAT(url, ::testing::Not(HasSubstr("wJalrXUtnFEMI")));
 }
 
-TEST_F(S3MediaStoreOffline, PathStyleOnAwsWhenForcedOrForDottedBuckets) {
+TEST_F(S3MediaStoreOffline, path_style_on_aws_when_forced_or_for_dotted_buckets) {
   S3Settings forced = aws();
   forced.force_path_style = true;
   EXPECT_THAT(make(forced).presign_get("audio/x.mp3", now_seconds() + 60),
@@ -449,7 +449,7 @@ TEST_F(S3MediaStoreOffline, PathStyleOnAwsWhenForcedOrForDottedBuckets) {
               StartsWith("https://s3.eu-west-1.amazonaws.com/media.example.com/audio/x.mp3?"));
 }
 
-TEST_F(S3MediaStoreOffline, EndpointsArePathStyle) {
+TEST_F(S3MediaStoreOffline, endpoints_are_path_style) {
   S3Settings settings = aws();
   settings.endpoint = "http://127.0.0.1:9000";
   EXPECT_THAT(make(settings).presign_get("audio/x.mp3", now_seconds() + 60),
@@ -461,7 +461,7 @@ TEST_F(S3MediaStoreOffline, EndpointsArePathStyle) {
   EXPECT_THROW(make(settings), std::invalid_argument);
 }
 
-TEST_F(S3MediaStoreOffline, LifetimesAreCutToSevenDaysAndPastExpiriesAreExpired) {
+TEST_F(S3MediaStoreOffline, lifetimes_are_cut_to_seven_days_and_past_expiries_are_expired) {
   auto store = make(aws());
   const auto now = now_seconds();
   EXPECT_EQ(query_param(store.presign_get("audio/x.mp3", now + 30 * 86400), "X-Amz-Expires"),
@@ -471,7 +471,7 @@ TEST_F(S3MediaStoreOffline, LifetimesAreCutToSevenDaysAndPastExpiriesAreExpired)
   EXPECT_EQ(query_param(past, "X-Amz-Date"), sigv4::amz_date(now - 101));
 }
 
-TEST_F(S3MediaStoreOffline, UnreachableEndpointFailsQuicklyAsAStorageFailure) {
+TEST_F(S3MediaStoreOffline, unreachable_endpoint_fails_quickly_as_a_storage_failure) {
   // A port that was free a moment ago: nothing listens there.
   const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -504,7 +504,7 @@ TEST_F(S3MediaStoreOffline, UnreachableEndpointFailsQuicklyAsAStorageFailure) {
   EXPECT_TRUE(fs::is_empty(dir_.path() / "spool"));
 }
 
-TEST_F(S3MediaStoreOffline, SilentServerTimesOut) {
+TEST_F(S3MediaStoreOffline, silent_server_times_out) {
   // Accepts connections (the backlog) but never answers.
   const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -527,7 +527,7 @@ TEST_F(S3MediaStoreOffline, SilentServerTimesOut) {
   ::close(listener);
 }
 
-TEST_F(S3MediaStoreOffline, OpenNeverHandsOutLocalFiles) {
+TEST_F(S3MediaStoreOffline, open_never_hands_out_local_files) {
   auto store = make(aws());
   EXPECT_EQ(store.open("audio/x.mp3"), nullptr);
   EXPECT_THROW(store.open("../x"), std::invalid_argument);

@@ -36,7 +36,7 @@ class FakeClock {
   std::atomic<std::int64_t> ns_{std::int64_t{1'000'000} * 1'000'000'000};
 };
 
-TEST(MemoryRateLimiter, AllowsUpToTheLimitThenRefusesUntilTheWindowEnds) {
+TEST(MemoryRateLimiter, allows_up_to_the_limit_then_refuses_until_the_window_ends) {
   FakeClock clock;
   MemoryRateLimiter limiter(1000, clock.source());
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.hit_now("a", 3, 60s).allowed) << i;
@@ -55,7 +55,7 @@ TEST(MemoryRateLimiter, AllowsUpToTheLimitThenRefusesUntilTheWindowEnds) {
   EXPECT_FALSE(limiter.hit_now("a", 3, 60s).allowed);
 }
 
-TEST(MemoryRateLimiter, KeysCountSeparately) {
+TEST(MemoryRateLimiter, keys_count_separately) {
   FakeClock clock;
   MemoryRateLimiter limiter(1000, clock.source());
   EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
@@ -63,7 +63,7 @@ TEST(MemoryRateLimiter, KeysCountSeparately) {
   EXPECT_TRUE(limiter.hit_now("b", 1, 60s).allowed);
 }
 
-TEST(MemoryRateLimiter, RefusedHitsDoNotOverflowTheCount) {
+TEST(MemoryRateLimiter, refused_hits_do_not_overflow_the_count) {
   FakeClock clock;
   MemoryRateLimiter limiter(1000, clock.source());
   for (int i = 0; i < 10000; ++i) limiter.hit_now("a", 2, 60s);
@@ -72,7 +72,7 @@ TEST(MemoryRateLimiter, RefusedHitsDoNotOverflowTheCount) {
   EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
 }
 
-TEST(MemoryRateLimiter, EndedWindowsArePruned) {
+TEST(MemoryRateLimiter, ended_windows_are_pruned) {
   FakeClock clock;
   MemoryRateLimiter limiter(100'000, clock.source());
   for (int i = 0; i < 5000; ++i) limiter.hit_now("old" + std::to_string(i), 5, 10s);
@@ -81,7 +81,7 @@ TEST(MemoryRateLimiter, EndedWindowsArePruned) {
   EXPECT_LE(limiter.size(), 5000u + 1024u);
 }
 
-TEST(MemoryRateLimiter, MemoryStaysBoundedUnderAFloodOfKeys) {
+TEST(MemoryRateLimiter, memory_stays_bounded_under_a_flood_of_keys) {
   FakeClock clock;
   MemoryRateLimiter limiter(1000, clock.source());
   for (int i = 0; i < 50'000; ++i) {
@@ -90,7 +90,7 @@ TEST(MemoryRateLimiter, MemoryStaysBoundedUnderAFloodOfKeys) {
   }
 }
 
-TEST(MemoryRateLimiter, ConcurrentHitsAreCountedExactly) {
+TEST(MemoryRateLimiter, concurrent_hits_are_counted_exactly) {
   MemoryRateLimiter limiter;
   std::atomic<int> allowed{0};
   std::vector<std::thread> threads;
@@ -106,7 +106,7 @@ TEST(MemoryRateLimiter, ConcurrentHitsAreCountedExactly) {
   EXPECT_EQ(allowed.load(), 777);
 }
 
-TEST(RedisRateLimiter, AllowsUpToTheLimitThenRefusesWithTheTimeLeft) {
+TEST(RedisRateLimiter, allows_up_to_the_limit_then_refuses_with_the_time_left) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisRateLimiter limiter(harness.client);
@@ -118,7 +118,7 @@ TEST(RedisRateLimiter, AllowsUpToTheLimitThenRefusesWithTheTimeLeft) {
   EXPECT_TRUE(run_coroutine(limiter.hit("b", 3, 60s)).allowed) << "keys count separately";
 }
 
-TEST(RedisRateLimiter, CountersExpireWithTheirWindow) {
+TEST(RedisRateLimiter, counters_expire_with_their_window) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings settings = test::redis_settings(url);
   test::RedisHarness harness(settings);
@@ -137,7 +137,7 @@ TEST(RedisRateLimiter, CountersExpireWithTheirWindow) {
   EXPECT_TRUE(run_coroutine(limiter.hit("w", 1, 1s)).allowed) << "a new window";
 }
 
-TEST(RedisRateLimiter, ACounterWithoutExpiryGetsOne) {
+TEST(RedisRateLimiter, a_counter_without_expiry_gets_one) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings settings = test::redis_settings(url);
   test::RedisHarness harness(settings);
@@ -151,7 +151,7 @@ TEST(RedisRateLimiter, ACounterWithoutExpiryGetsOne) {
   EXPECT_LE(pttl.integer, 30000);
 }
 
-TEST(RedisRateLimiter, ConcurrentHitsAreCountedExactly) {
+TEST(RedisRateLimiter, concurrent_hits_are_counted_exactly) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   test::RedisHarness harness(test::redis_settings(url));
   RedisRateLimiter limiter(harness.client);
@@ -169,7 +169,7 @@ TEST(RedisRateLimiter, ConcurrentHitsAreCountedExactly) {
   EXPECT_EQ(allowed, 100);
 }
 
-TEST(RedisRateLimiter, RedisDownAllowsAndCountsTheFailure) {
+TEST(RedisRateLimiter, redis_down_allows_and_counts_the_failure) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   // Port 1 on loopback: nothing listens there.
   test::RedisHarness harness(test::redis_settings("redis://127.0.0.1:1"));
@@ -179,12 +179,12 @@ TEST(RedisRateLimiter, RedisDownAllowsAndCountsTheFailure) {
   EXPECT_EQ(test::cache_backend_errors(), errors + 5);
 }
 
-TEST(RateKeys, Ipv4AddressesAreKeptAsTheyAre) {
+TEST(RateKeys, ipv4_addresses_are_kept_as_they_are) {
   EXPECT_EQ(address_key("192.0.2.7"), "192.0.2.7");
   EXPECT_EQ(address_key("::ffff:192.0.2.7"), "192.0.2.7");
 }
 
-TEST(RateKeys, Ipv6AddressesShareTheirSlash64) {
+TEST(RateKeys, ipv6_addresses_share_their_slash_64) {
   EXPECT_EQ(address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
   EXPECT_EQ(address_key("2001:db8:1:2::1"), address_key("2001:db8:1:2:ffff::9"));
   EXPECT_NE(address_key("2001:db8:1:2::1"), address_key("2001:db8:1:3::1"));
@@ -192,7 +192,7 @@ TEST(RateKeys, Ipv6AddressesShareTheirSlash64) {
   EXPECT_EQ(address_key("not an address"), "not an address");
 }
 
-TEST(RateKeys, AccountsAreTrimmedLowerCaseEmails) {
+TEST(RateKeys, accounts_are_trimmed_lower_case_emails) {
   EXPECT_EQ(account_key("  Ada@Example.COM "), "ada@example.com");
   const std::string huge(5000, 'A');
   const std::string key = account_key(huge);

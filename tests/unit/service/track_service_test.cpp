@@ -229,7 +229,7 @@ class TrackServiceTest : public ::testing::Test {
   std::unique_ptr<TrackService> service_;
 };
 
-TEST_F(TrackServiceTest, ListAllMissesOnceThenServesHitsFromTheSameCachedBytes) {
+TEST_F(TrackServiceTest, list_all_misses_once_then_serves_hits_from_the_same_cached_bytes) {
   add_track(1, 1000, "One");
   const auto hits = metrics().cache_hits.value();
   const auto misses = metrics().cache_misses.value();
@@ -247,7 +247,7 @@ TEST_F(TrackServiceTest, ListAllMissesOnceThenServesHitsFromTheSameCachedBytes) 
   EXPECT_EQ(json_of(third), json_of(first));
 }
 
-TEST_F(TrackServiceTest, CachedListIsServedUntilInvalidated) {
+TEST_F(TrackServiceTest, cached_list_is_served_until_invalidated) {
   add_track(1, 1000, "One");
   run_coroutine(service_->list_all());
   add_track(2, 2000, "Two");
@@ -257,7 +257,7 @@ TEST_F(TrackServiceTest, CachedListIsServedUntilInvalidated) {
               ElementsAre(track_id(2), track_id(1)));
 }
 
-TEST_F(TrackServiceTest, ListAllJsonIsNewestFirstWithTheUploaderPopulated) {
+TEST_F(TrackServiceTest, list_all_json_is_newest_first_with_the_uploader_populated) {
   add_track(1, 1000, "Old");
   add_track(2, 3000, "New");
   add_track(3, 2000, "Middle");
@@ -270,7 +270,7 @@ TEST_F(TrackServiceTest, ListAllJsonIsNewestFirstWithTheUploaderPopulated) {
   EXPECT_EQ(text_of(list[0].at("audioUrl")), "/api/tracks/" + track_id(2) + "/audio");
 }
 
-TEST_F(TrackServiceTest, EtagIsQuotedHexAndStableAcrossHits) {
+TEST_F(TrackServiceTest, etag_is_quoted_hex_and_stable_across_hits) {
   add_track(1, 1000, "One");
   const TrackListBody miss = run_coroutine(service_->list_all());
   const TrackListBody hit = run_coroutine(service_->list_all());
@@ -278,7 +278,7 @@ TEST_F(TrackServiceTest, EtagIsQuotedHexAndStableAcrossHits) {
   EXPECT_EQ(hit.etag(), miss.etag());
 }
 
-TEST_F(TrackServiceTest, EtagFollowsTheContentAcrossInvalidations) {
+TEST_F(TrackServiceTest, etag_follows_the_content_across_invalidations) {
   add_track(1, 1000, "One");
   const std::string before(run_coroutine(service_->list_all()).etag());
 
@@ -292,7 +292,7 @@ TEST_F(TrackServiceTest, EtagFollowsTheContentAcrossInvalidations) {
   EXPECT_NE(changed, before);
 }
 
-TEST_F(TrackServiceTest, ListReadBeforeAnInvalidationIsNotCached) {
+TEST_F(TrackServiceTest, list_read_before_an_invalidation_is_not_cached) {
   add_track(1, 1000, "One");
   // The invalidation lands while the list is being read from the database, as when a
   // delete finishes during a slow read.
@@ -307,7 +307,7 @@ TEST_F(TrackServiceTest, ListReadBeforeAnInvalidationIsNotCached) {
   EXPECT_EQ(cache_.entry_count(), 1u);
 }
 
-TEST_F(TrackServiceTest, ListReadBeforeAnotherInstancesInvalidationIsNotCached) {
+TEST_F(TrackServiceTest, list_read_before_another_instances_invalidation_is_not_cached) {
   add_track(1, 1000, "One");
   // Another instance sharing the cache invalidates the list while this one reads it, as
   // after an upload there during a slow read here.
@@ -321,7 +321,7 @@ TEST_F(TrackServiceTest, ListReadBeforeAnotherInstancesInvalidationIsNotCached) 
   EXPECT_EQ(cache_.entry_count(), 1u);
 }
 
-TEST_F(TrackServiceTest, InvalidationLandingWhileTheListIsStoredStillDropsIt) {
+TEST_F(TrackServiceTest, invalidation_landing_while_the_list_is_stored_still_drops_it) {
   add_track(1, 1000, "One");
   // The invalidation runs just before the cache write, as another I/O thread finishing a
   // delete can: its remove comes before the list is stored.
@@ -332,7 +332,7 @@ TEST_F(TrackServiceTest, InvalidationLandingWhileTheListIsStoredStillDropsIt) {
   EXPECT_EQ(cache_.entry_count(), 1u);
 }
 
-TEST_F(TrackServiceTest, RemovedTrackIsGoneFromTheNextListAll) {
+TEST_F(TrackServiceTest, removed_track_is_gone_from_the_next_list_all) {
   add_track(1, 1000, "One");
   add_track(2, 2000, "Two");
   ASSERT_THAT(ids_in(json_of(run_coroutine(service_->list_all()))),
@@ -342,7 +342,7 @@ TEST_F(TrackServiceTest, RemovedTrackIsGoneFromTheNextListAll) {
   EXPECT_THAT(ids_in(json_of(run_coroutine(service_->list_all()))), ElementsAre(track_id(1)));
 }
 
-TEST_F(TrackServiceTest, UploadedCountsTheUploadAndDropsTheCachedList) {
+TEST_F(TrackServiceTest, uploaded_counts_the_upload_and_drops_the_cached_list) {
   add_track(1, 1000, "One");
   run_coroutine(service_->list_all());
   const auto uploads = metrics().track_uploads.value();
@@ -353,7 +353,7 @@ TEST_F(TrackServiceTest, UploadedCountsTheUploadAndDropsTheCachedList) {
               ElementsAre(track_id(2), track_id(1)));
 }
 
-TEST_F(TrackServiceTest, ListPageAppliesLimitAndOffsetNewestFirst) {
+TEST_F(TrackServiceTest, list_page_applies_limit_and_offset_newest_first) {
   for (unsigned n = 1; n <= 5; ++n) add_track(n, 1000 * n, "Track " + std::to_string(n));
   EXPECT_THAT(ids_in(run_coroutine(service_->list_page({.limit = 2, .offset = 1, .text = ""}))),
               ElementsAre(track_id(4), track_id(3)));
@@ -364,7 +364,7 @@ TEST_F(TrackServiceTest, ListPageAppliesLimitAndOffsetNewestFirst) {
   EXPECT_EQ(ids_in(run_coroutine(service_->list_page({}))).size(), 5u);
 }
 
-TEST_F(TrackServiceTest, ListPageSearchesTitleAndArtistCaseInsensitively) {
+TEST_F(TrackServiceTest, list_page_searches_title_and_artist_case_insensitively) {
   add_track(1, 1000, "Night Drive", "Volk");
   add_track(2, 2000, "Morning", "The DRIVERS");
   add_track(3, 3000, "Evening", "Someone");
@@ -384,7 +384,7 @@ TEST_F(TrackServiceTest, ListPageSearchesTitleAndArtistCaseInsensitively) {
       IsEmpty());
 }
 
-TEST_F(TrackServiceTest, ListPageDoesNotTouchTheCache) {
+TEST_F(TrackServiceTest, list_page_does_not_touch_the_cache) {
   add_track(1, 1000, "One");
   const auto hits = metrics().cache_hits.value();
   const auto misses = metrics().cache_misses.value();
@@ -394,7 +394,7 @@ TEST_F(TrackServiceTest, ListPageDoesNotTouchTheCache) {
   EXPECT_EQ(cache_.entry_count(), 0u);
 }
 
-TEST_F(TrackServiceTest, UrlsInPagesCarryThePublicBaseUrl) {
+TEST_F(TrackServiceTest, urls_in_pages_carry_the_public_base_url) {
   add_track(1, 1000, "One");
   auto service = make_service("https://api.example");
   const auto list = boost::json::parse(run_coroutine(service->list_page({}))).as_array();
@@ -403,7 +403,7 @@ TEST_F(TrackServiceTest, UrlsInPagesCarryThePublicBaseUrl) {
             "https://api.example/api/tracks/" + track_id(1) + "/thumbnail");
 }
 
-TEST_F(TrackServiceTest, FindReturnsTheTrackWithItsUploader) {
+TEST_F(TrackServiceTest, find_returns_the_track_with_its_uploader) {
   const TrackRecord added = add_track(1, 1000, "One");
   const std::string id = added.id;
   const TrackRecord found = run_coroutine(service_->find(id));
@@ -413,7 +413,7 @@ TEST_F(TrackServiceTest, FindReturnsTheTrackWithItsUploader) {
   EXPECT_EQ(found.uploader->role, "admin");
 }
 
-TEST_F(TrackServiceTest, FindOfAMalformedOrUnknownIdIsA404) {
+TEST_F(TrackServiceTest, find_of_a_malformed_or_unknown_id_is_a_404) {
   add_track(1, 1000, "One");
   const std::pair<int, std::string> not_found{404, "Track not found"};
   for (const std::string& id :
@@ -423,7 +423,7 @@ TEST_F(TrackServiceTest, FindOfAMalformedOrUnknownIdIsA404) {
   }
 }
 
-TEST_F(TrackServiceTest, SignedUrlIsAbsoluteWithTheOriginAndExpiresInFiveMinutes) {
+TEST_F(TrackServiceTest, signed_url_is_absolute_with_the_origin_and_expires_in_five_minutes) {
   const std::string key = object_key("audio", 1, "song.mp3");
   const std::int64_t before = now_seconds();
   const std::string url = service_->signed_url(key, "http://localhost:8000");
@@ -441,7 +441,7 @@ TEST_F(TrackServiceTest, SignedUrlIsAbsoluteWithTheOriginAndExpiresInFiveMinutes
             MediaUrlCheck::expired);
 }
 
-TEST_F(TrackServiceTest, SignedUrlUsesThePublicBaseUrlWhenSet) {
+TEST_F(TrackServiceTest, signed_url_uses_the_public_base_url_when_set) {
   const std::string key = object_key("thumbnails", 1, "cover.png");
   auto service = make_service("https://cdn.example");
   const std::string url = service->signed_url(key, "http://localhost:8000");
@@ -449,7 +449,7 @@ TEST_F(TrackServiceTest, SignedUrlUsesThePublicBaseUrlWhenSet) {
   EXPECT_EQ(url.find("localhost"), std::string::npos);
 }
 
-TEST_F(TrackServiceTest, RemoveDeletesTheRowAndBothObjectsAndCountsIt) {
+TEST_F(TrackServiceTest, remove_deletes_the_row_and_both_objects_and_counts_it) {
   const TrackRecord track = add_track(1, 1000, "One");
   const TrackRecord other = add_track(2, 2000, "Two");
   ASSERT_TRUE(object_exists(track.file_key) && object_exists(track.thumbnail_key));
@@ -467,7 +467,7 @@ TEST_F(TrackServiceTest, RemoveDeletesTheRowAndBothObjectsAndCountsIt) {
                                    std::to_string(metrics().track_deletions.value()) + "\n"));
 }
 
-TEST_F(TrackServiceTest, RemoveSucceedsWhenAnObjectIsAlreadyGone) {
+TEST_F(TrackServiceTest, remove_succeeds_when_an_object_is_already_gone) {
   const TrackRecord track = add_track(1, 1000, "One");
   ASSERT_TRUE(media_->remove(track.thumbnail_key));
   const std::string id = track.id;
@@ -476,7 +476,7 @@ TEST_F(TrackServiceTest, RemoveSucceedsWhenAnObjectIsAlreadyGone) {
   EXPECT_FALSE(object_exists(track.file_key));
 }
 
-TEST_F(TrackServiceTest, RemoveOfAnUnknownOrMalformedIdIsA404AndCountsNothing) {
+TEST_F(TrackServiceTest, remove_of_an_unknown_or_malformed_id_is_a_404_and_counts_nothing) {
   add_track(1, 1000, "One");
   const auto deletions = metrics().track_deletions.value();
   const std::pair<int, std::string> not_found{404, "Track not found"};

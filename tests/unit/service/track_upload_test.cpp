@@ -156,7 +156,7 @@ class TrackUploadTest : public ::testing::Test {
   std::string mp3_, png_;
 };
 
-TEST_F(TrackUploadTest, FullUploadCommitsBothObjectsAndInsertsARowWithTheAudioFacts) {
+TEST_F(TrackUploadTest, full_upload_commits_both_objects_and_inserts_a_row_with_the_audio_facts) {
   const std::uint64_t bytes_before = metrics().upload_bytes.value();
   auto upload = start();
   upload->set_field("title", "  Night Drive \r\n");
@@ -209,7 +209,7 @@ TEST_F(TrackUploadTest, FullUploadCommitsBothObjectsAndInsertsARowWithTheAudioFa
   EXPECT_EQ(metrics().upload_bytes.value() - bytes_before, mp3_.size() + png_.size());
 }
 
-TEST_F(TrackUploadTest, MissingTitleIsRefusedAndDiscardLeavesNothing) {
+TEST_F(TrackUploadTest, missing_title_is_refused_and_discard_leaves_nothing) {
   auto upload = start();
   upload->set_field("title", " \t ");
   send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
@@ -219,7 +219,7 @@ TEST_F(TrackUploadTest, MissingTitleIsRefusedAndDiscardLeavesNothing) {
   expect_nothing_left();
 }
 
-TEST_F(TrackUploadTest, MissingAudioIsRefusedAndDiscardLeavesNothing) {
+TEST_F(TrackUploadTest, missing_audio_is_refused_and_discard_leaves_nothing) {
   auto upload = start();
   upload->set_field("title", "Night Drive");
   send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
@@ -228,7 +228,7 @@ TEST_F(TrackUploadTest, MissingAudioIsRefusedAndDiscardLeavesNothing) {
   expect_nothing_left();
 }
 
-TEST_F(TrackUploadTest, MissingThumbnailIsRefusedAndDiscardLeavesNothing) {
+TEST_F(TrackUploadTest, missing_thumbnail_is_refused_and_discard_leaves_nothing) {
   auto upload = start();
   upload->set_field("title", "Night Drive");
   send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
@@ -237,7 +237,7 @@ TEST_F(TrackUploadTest, MissingThumbnailIsRefusedAndDiscardLeavesNothing) {
   expect_nothing_left();
 }
 
-TEST_F(TrackUploadTest, AudioThatWasBegunButNeverEndedCountsAsMissing) {
+TEST_F(TrackUploadTest, audio_that_was_begun_but_never_ended_counts_as_missing) {
   auto upload = start();
   upload->set_field("title", "Night Drive");
   upload->begin_file(UploadFile::audio, "song.mp3");
@@ -249,7 +249,8 @@ TEST_F(TrackUploadTest, AudioThatWasBegunButNeverEndedCountsAsMissing) {
   EXPECT_THAT(stored_files(), IsEmpty());
 }
 
-TEST_F(TrackUploadTest, RandomBytesAsAudioAreRefusedByTheWriteThatCompletesTheFirst4096Bytes) {
+TEST_F(TrackUploadTest,
+       random_bytes_as_audio_are_refused_by_the_write_that_completes_the_first_4096_bytes) {
   const std::string noise = test_media::random_bytes(3 * kSniffBytes, 7);
   ASSERT_EQ(sniff_audio(noise.substr(0, kSniffBytes)), std::nullopt);
   auto upload = start();
@@ -266,7 +267,7 @@ TEST_F(TrackUploadTest, RandomBytesAsAudioAreRefusedByTheWriteThatCompletesTheFi
   EXPECT_THAT(stored_files(), IsEmpty());
 }
 
-TEST_F(TrackUploadTest, RandomBytesAsAudioAreRefusedByAWriteThatCrosses4096) {
+TEST_F(TrackUploadTest, random_bytes_as_audio_are_refused_by_a_write_that_crosses_4096) {
   const std::string noise = test_media::random_bytes(3 * kSniffBytes, 8);
   auto upload = start();
   upload->begin_file(UploadFile::audio, "noise.mp3");
@@ -276,7 +277,7 @@ TEST_F(TrackUploadTest, RandomBytesAsAudioAreRefusedByAWriteThatCrosses4096) {
             error(415, std::string(kNotAudio)));
 }
 
-TEST_F(TrackUploadTest, ImageAsAudioIsRefused) {
+TEST_F(TrackUploadTest, image_as_audio_is_refused) {
   auto upload = start();
   upload->begin_file(UploadFile::audio, "cover.mp3");
   EXPECT_EQ(api_error_of([&] {
@@ -288,7 +289,7 @@ TEST_F(TrackUploadTest, ImageAsAudioIsRefused) {
   EXPECT_THAT(stored_files(), IsEmpty());
 }
 
-TEST_F(TrackUploadTest, AudioAsThumbnailIsRefusedOnceTheFirst4096BytesAreIn) {
+TEST_F(TrackUploadTest, audio_as_thumbnail_is_refused_once_the_first_4096_bytes_are_in) {
   auto upload = start();
   upload->begin_file(UploadFile::thumbnail, "song.png");
   const std::string_view audio(mp3_);
@@ -300,7 +301,7 @@ TEST_F(TrackUploadTest, AudioAsThumbnailIsRefusedOnceTheFirst4096BytesAreIn) {
   EXPECT_THAT(stored_files(), IsEmpty());
 }
 
-TEST_F(TrackUploadTest, FileShorterThanTheSniffWindowIsCheckedAtEndFile) {
+TEST_F(TrackUploadTest, file_shorter_than_the_sniff_window_is_checked_at_end_file) {
   auto upload = start();
   upload->begin_file(UploadFile::thumbnail, "short.png");
   EXPECT_EQ(
@@ -310,14 +311,14 @@ TEST_F(TrackUploadTest, FileShorterThanTheSniffWindowIsCheckedAtEndFile) {
             error(415, std::string(kNotImage)));
 }
 
-TEST_F(TrackUploadTest, EmptyAudioFileIsRefusedAtEndFile) {
+TEST_F(TrackUploadTest, empty_audio_file_is_refused_at_end_file) {
   auto upload = start();
   upload->begin_file(UploadFile::audio, "empty.mp3");
   EXPECT_EQ(api_error_of([&] { upload->end_file(UploadFile::audio); }),
             error(415, std::string(kNotAudio)));
 }
 
-TEST_F(TrackUploadTest, AudioIsRefusedWith413AtTheWriteThatCrossesTheLimit) {
+TEST_F(TrackUploadTest, audio_is_refused_with_413_at_the_write_that_crosses_the_limit) {
   constexpr std::size_t kChunk = 3001;
   auto upload = start(UploadLimits{.max_audio_bytes = 3 * kChunk, .max_thumbnail_bytes = 5 << 20});
   upload->begin_file(UploadFile::audio, "song.mp3");
@@ -335,7 +336,7 @@ TEST_F(TrackUploadTest, AudioIsRefusedWith413AtTheWriteThatCrossesTheLimit) {
   EXPECT_THAT(incoming(), IsEmpty());
 }
 
-TEST_F(TrackUploadTest, ThumbnailLimitInWholeMebibytesIsNamedInMiB) {
+TEST_F(TrackUploadTest, thumbnail_limit_in_whole_mebibytes_is_named_in_mib) {
   auto upload = start(UploadLimits{.max_audio_bytes = 200 << 20, .max_thumbnail_bytes = 1 << 20});
   upload->begin_file(UploadFile::thumbnail, "cover.png");
   ASSERT_EQ(api_error_of([&] { upload->write(UploadFile::thumbnail, png_); }), std::nullopt);
@@ -345,28 +346,29 @@ TEST_F(TrackUploadTest, ThumbnailLimitInWholeMebibytesIsNamedInMiB) {
             error(413, "The thumbnail is larger than the limit of 1 MiB"));
 }
 
-TEST_F(TrackUploadTest, SecondAudioPartIsRefused) {
+TEST_F(TrackUploadTest, second_audio_part_is_refused) {
   auto upload = start();
   send_file(*upload, UploadFile::audio, "one.mp3", mp3_);
   EXPECT_EQ(api_error_of([&] { upload->begin_file(UploadFile::audio, "two.mp3"); }),
             error(400, "Only one audio file per upload"));
 }
 
-TEST_F(TrackUploadTest, SecondAudioPartIsRefusedEvenWhileTheFirstIsOpen) {
+TEST_F(TrackUploadTest, second_audio_part_is_refused_even_while_the_first_is_open) {
   auto upload = start();
   upload->begin_file(UploadFile::audio, "one.mp3");
   EXPECT_EQ(api_error_of([&] { upload->begin_file(UploadFile::audio, "two.mp3"); }),
             error(400, "Only one audio file per upload"));
 }
 
-TEST_F(TrackUploadTest, SecondThumbnailIsRefused) {
+TEST_F(TrackUploadTest, second_thumbnail_is_refused) {
   auto upload = start();
   send_file(*upload, UploadFile::thumbnail, "one.png", png_);
   EXPECT_EQ(api_error_of([&] { upload->begin_file(UploadFile::thumbnail, "two.png"); }),
             error(400, "Only one thumbnail per upload"));
 }
 
-TEST_F(TrackUploadTest, AudioThatSniffsButCannotBeMeasuredIsRefusedAndNothingIsCommitted) {
+TEST_F(TrackUploadTest,
+       audio_that_sniffs_but_cannot_be_measured_is_refused_and_nothing_is_committed) {
   auto upload = start();
   upload->set_field("title", "Hollow");
   send_file(*upload, UploadFile::audio, "hollow.wav", test_media::wav_header(0));
@@ -378,7 +380,7 @@ TEST_F(TrackUploadTest, AudioThatSniffsButCannotBeMeasuredIsRefusedAndNothingIsC
   EXPECT_THAT(stored_files(), IsEmpty());
 }
 
-TEST_F(TrackUploadTest, DiscardAfterFinishKeepsTheTrackAndItsObjects) {
+TEST_F(TrackUploadTest, discard_after_finish_keeps_the_track_and_its_objects) {
   auto upload = complete_upload();
   const TrackRecord track = upload->finish();
   upload->discard();
@@ -387,7 +389,7 @@ TEST_F(TrackUploadTest, DiscardAfterFinishKeepsTheTrackAndItsObjects) {
   EXPECT_THAT(stored_files(), ElementsAre(track.file_key, track.thumbnail_key));
 }
 
-TEST_F(TrackUploadTest, DiscardTwiceIsHarmless) {
+TEST_F(TrackUploadTest, discard_twice_is_harmless) {
   auto upload = complete_upload();
   upload->discard();
   EXPECT_NO_THROW(upload->discard());
@@ -395,7 +397,7 @@ TEST_F(TrackUploadTest, DiscardTwiceIsHarmless) {
   expect_nothing_left();
 }
 
-TEST_F(TrackUploadTest, InsertFailureAfterCommitRemovesTheCommittedObjectsOnDiscard) {
+TEST_F(TrackUploadTest, insert_failure_after_commit_removes_the_committed_objects_on_discard) {
   auto upload = complete_upload();
   // With foreign keys on, a row naming a user who no longer exists cannot be inserted;
   // by then both objects have been committed.
@@ -407,7 +409,7 @@ TEST_F(TrackUploadTest, InsertFailureAfterCommitRemovesTheCommittedObjectsOnDisc
   EXPECT_NO_THROW(upload->discard());
 }
 
-TEST_F(TrackUploadTest, DestroyingAnUploadWhoseInsertFailedRemovesTheCommittedObjects) {
+TEST_F(TrackUploadTest, destroying_an_upload_whose_insert_failed_removes_the_committed_objects) {
   auto upload = complete_upload();
   ASSERT_TRUE(store_->delete_user(user_.id));
   EXPECT_THROW(upload->finish(), std::runtime_error);
@@ -416,7 +418,7 @@ TEST_F(TrackUploadTest, DestroyingAnUploadWhoseInsertFailedRemovesTheCommittedOb
   EXPECT_THAT(stored_files(), IsEmpty());
 }
 
-TEST_F(TrackUploadTest, DestroyingAnUnfinishedUploadRemovesEverything) {
+TEST_F(TrackUploadTest, destroying_an_unfinished_upload_removes_everything) {
   auto upload = complete_upload();
   ASSERT_FALSE(incoming().empty()) << "both files are staged";
   upload.reset();

@@ -34,11 +34,11 @@ std::vector<std::unique_ptr<FakeConnection>> connections(int count) {
   return out;
 }
 
-TEST(ConnectionPool, NeedsAtLeastOneConnection) {
+TEST(ConnectionPool, needs_at_least_one_connection) {
   EXPECT_THROW(Pool pool(connections(0)), std::invalid_argument);
 }
 
-TEST(ConnectionPool, LendsDistinctConnectionsAndResetsThemOnReturn) {
+TEST(ConnectionPool, lends_distinct_connections_and_resets_them_on_return) {
   Pool pool(connections(2));
   {
     auto a = pool.acquire();
@@ -51,7 +51,7 @@ TEST(ConnectionPool, LendsDistinctConnectionsAndResetsThemOnReturn) {
   EXPECT_EQ(again->resets, 1);
 }
 
-TEST(ConnectionPool, ABorrowerWaitsUntilAConnectionComesBack) {
+TEST(ConnectionPool, a_borrower_waits_until_a_connection_comes_back) {
   Pool pool(connections(1));
   auto held = std::make_unique<Pool::Lease>(pool.acquire());
   const int held_id = (*held)->id;

@@ -194,25 +194,25 @@ class MetadataStoreConformance : public ::testing::Test {
 
 TYPED_TEST_SUITE_P(MetadataStoreConformance);
 
-TYPED_TEST_P(MetadataStoreConformance, InsertedUserIsFoundByIdWithEveryField) {
+TYPED_TEST_P(MetadataStoreConformance, inserted_user_is_found_by_id_with_every_field) {
   const auto user = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   EXPECT_EQ(this->store().find_user_by_id(user.id), user);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, InsertedUserIsFoundByEmail) {
+TYPED_TEST_P(MetadataStoreConformance, inserted_user_is_found_by_email) {
   const auto user = volkrin::test::test_user(2);
   ASSERT_TRUE(this->store().insert_user(user));
   EXPECT_EQ(this->store().find_user_by_email(user.email), user);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, UnknownIdOrEmailFindsNothing) {
+TYPED_TEST_P(MetadataStoreConformance, unknown_id_or_email_finds_nothing) {
   ASSERT_TRUE(this->store().insert_user(volkrin::test::test_user(1)));
   EXPECT_EQ(this->store().find_user_by_id(volkrin::test::test_user_id(99)), std::nullopt);
   EXPECT_EQ(this->store().find_user_by_email("nobody@example.com"), std::nullopt);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, DuplicateEmailIsRefusedAndFirstUserKept) {
+TYPED_TEST_P(MetadataStoreConformance, duplicate_email_is_refused_and_first_user_kept) {
   const auto first = volkrin::test::test_user(1);
   auto second = volkrin::test::test_user(2);
   second.email = first.email;
@@ -222,7 +222,7 @@ TYPED_TEST_P(MetadataStoreConformance, DuplicateEmailIsRefusedAndFirstUserKept) 
   EXPECT_EQ(this->store().find_user_by_id(second.id), std::nullopt);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, EmailsDifferingOnlyInCaseAreDifferentUsers) {
+TYPED_TEST_P(MetadataStoreConformance, emails_differing_only_in_case_are_different_users) {
   auto lower = volkrin::test::test_user(1);
   auto upper = volkrin::test::test_user(2);
   upper.email = "USER1@example.com";
@@ -231,7 +231,7 @@ TYPED_TEST_P(MetadataStoreConformance, EmailsDifferingOnlyInCaseAreDifferentUser
   EXPECT_EQ(this->store().find_user_by_email("User1@example.com"), std::nullopt);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, DuplicateIdThrows) {
+TYPED_TEST_P(MetadataStoreConformance, duplicate_id_throws) {
   const auto first = volkrin::test::test_user(1);
   auto second = volkrin::test::test_user(2);
   second.id = first.id;
@@ -240,11 +240,11 @@ TYPED_TEST_P(MetadataStoreConformance, DuplicateIdThrows) {
   EXPECT_EQ(this->store().find_user_by_id(first.id), first);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, FreshStoreListsNoUsers) {
+TYPED_TEST_P(MetadataStoreConformance, fresh_store_lists_no_users) {
   EXPECT_TRUE(this->store().list_users().empty());
 }
 
-TYPED_TEST_P(MetadataStoreConformance, ListUsersReturnsOldestFirstWithIdBreakingTies) {
+TYPED_TEST_P(MetadataStoreConformance, list_users_returns_oldest_first_with_id_breaking_ties) {
   // Inserted out of order; users 3 and 1 share a creation time.
   ASSERT_TRUE(this->store().insert_user(volkrin::test::test_user(4, 4000)));
   ASSERT_TRUE(this->store().insert_user(volkrin::test::test_user(3, 2000)));
@@ -259,7 +259,7 @@ TYPED_TEST_P(MetadataStoreConformance, ListUsersReturnsOldestFirstWithIdBreaking
   EXPECT_EQ(users[0], volkrin::test::test_user(2, 1000));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, DeleteUserReturnsTrueOnceThenFalse) {
+TYPED_TEST_P(MetadataStoreConformance, delete_user_returns_true_once_then_false) {
   const auto user = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   EXPECT_TRUE(this->store().delete_user(user.id));
@@ -268,7 +268,7 @@ TYPED_TEST_P(MetadataStoreConformance, DeleteUserReturnsTrueOnceThenFalse) {
   EXPECT_EQ(this->store().find_user_by_email(user.email), std::nullopt);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, DeletingAUserLeavesTheOthers) {
+TYPED_TEST_P(MetadataStoreConformance, deleting_a_user_leaves_the_others) {
   ASSERT_TRUE(this->store().insert_user(volkrin::test::test_user(1, 1000)));
   ASSERT_TRUE(this->store().insert_user(volkrin::test::test_user(2, 2000)));
   EXPECT_TRUE(this->store().delete_user(volkrin::test::test_user_id(1)));
@@ -276,7 +276,7 @@ TYPED_TEST_P(MetadataStoreConformance, DeletingAUserLeavesTheOthers) {
               ::testing::ElementsAre(volkrin::test::test_user_id(2)));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, DeletedUsersEmailCanBeUsedAgain) {
+TYPED_TEST_P(MetadataStoreConformance, deleted_users_email_can_be_used_again) {
   const auto user = volkrin::test::test_user(1);
   auto successor = volkrin::test::test_user(2);
   successor.email = user.email;
@@ -285,7 +285,7 @@ TYPED_TEST_P(MetadataStoreConformance, DeletedUsersEmailCanBeUsedAgain) {
   EXPECT_TRUE(this->store().insert_user(successor));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, UpdatePasswordHashChangesOnlyHashAndUpdatedAt) {
+TYPED_TEST_P(MetadataStoreConformance, update_password_hash_changes_only_hash_and_updated_at) {
   const auto user = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   this->store().update_password_hash(user.id, "$argon2id$new", user.updated_at_ms + 1000);
@@ -295,7 +295,7 @@ TYPED_TEST_P(MetadataStoreConformance, UpdatePasswordHashChangesOnlyHashAndUpdat
   EXPECT_EQ(this->store().find_user_by_id(user.id), expected);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, UpdatePasswordHashOfUnknownUserChangesNothing) {
+TYPED_TEST_P(MetadataStoreConformance, update_password_hash_of_unknown_user_changes_nothing) {
   const auto user = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   EXPECT_NO_THROW(
@@ -303,7 +303,7 @@ TYPED_TEST_P(MetadataStoreConformance, UpdatePasswordHashOfUnknownUserChangesNot
   EXPECT_THAT(this->store().list_users(), ::testing::ElementsAre(user));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, PingSucceedsOnAWorkingStore) {
+TYPED_TEST_P(MetadataStoreConformance, ping_succeeds_on_a_working_store) {
   EXPECT_NO_THROW(this->store().ping());
   ASSERT_TRUE(this->store().insert_user(volkrin::test::test_user(1)));
   EXPECT_NO_THROW(this->store().ping());
@@ -312,7 +312,7 @@ TYPED_TEST_P(MetadataStoreConformance, PingSucceedsOnAWorkingStore) {
 // Tracks. Reads populate the uploader from the users table; the test records carry it so
 // that whole records can be compared.
 
-TYPED_TEST_P(MetadataStoreConformance, InsertedTrackIsFoundWithEveryFieldAndItsUploader) {
+TYPED_TEST_P(MetadataStoreConformance, inserted_track_is_found_with_every_field_and_its_uploader) {
   const auto user = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   auto track = volkrin::test::test_track(1, 5000, user.id);
@@ -322,13 +322,13 @@ TYPED_TEST_P(MetadataStoreConformance, InsertedTrackIsFoundWithEveryFieldAndItsU
   EXPECT_THAT(this->store().list_tracks({}), ::testing::ElementsAre(track));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, UnknownTrackIdFindsNothing) {
+TYPED_TEST_P(MetadataStoreConformance, unknown_track_id_finds_nothing) {
   this->store().insert_track(volkrin::test::test_track(1, 5000));
   EXPECT_EQ(this->store().find_track(volkrin::test::test_track_id(2)), std::nullopt);
   EXPECT_EQ(this->store().find_track(""), std::nullopt);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, DuplicateTrackIdThrowsAndKeepsTheFirst) {
+TYPED_TEST_P(MetadataStoreConformance, duplicate_track_id_throws_and_keeps_the_first) {
   const auto first = volkrin::test::test_track(1, 5000);
   auto second = volkrin::test::test_track(2, 6000);
   second.id = first.id;
@@ -337,7 +337,7 @@ TYPED_TEST_P(MetadataStoreConformance, DuplicateTrackIdThrowsAndKeepsTheFirst) {
   EXPECT_EQ(this->store().find_track(first.id), first);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, TrackOfADeletedUserStaysWithoutUploader) {
+TYPED_TEST_P(MetadataStoreConformance, track_of_a_deleted_user_stays_without_uploader) {
   const auto leaving = volkrin::test::test_user(1);
   const auto staying = volkrin::test::test_user(2);
   ASSERT_TRUE(this->store().insert_user(leaving));
@@ -359,7 +359,7 @@ TYPED_TEST_P(MetadataStoreConformance, TrackOfADeletedUserStaysWithoutUploader) 
   EXPECT_EQ(listed[1].uploader, std::nullopt);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, OptionalTrackFactsRoundTripAsAbsent) {
+TYPED_TEST_P(MetadataStoreConformance, optional_track_facts_round_trip_as_absent) {
   auto track = volkrin::test::test_track(1, 5000);
   track.artist = "";
   track.duration_ms.reset();
@@ -376,12 +376,13 @@ TYPED_TEST_P(MetadataStoreConformance, OptionalTrackFactsRoundTripAsAbsent) {
   EXPECT_EQ(found->channels, std::nullopt);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, FreshStoreListsNoTracks) {
+TYPED_TEST_P(MetadataStoreConformance, fresh_store_lists_no_tracks) {
   EXPECT_TRUE(this->store().list_tracks({}).empty());
   EXPECT_TRUE(this->store().list_tracks({.limit = 5, .offset = 0, .text = "x"}).empty());
 }
 
-TYPED_TEST_P(MetadataStoreConformance, ListTracksReturnsNewestFirstWithHigherIdBreakingTies) {
+TYPED_TEST_P(MetadataStoreConformance,
+             list_tracks_returns_newest_first_with_higher_id_breaking_ties) {
   // Inserted out of order; tracks 1, 3 and 2 share a creation time.
   this->store().insert_track(volkrin::test::test_track(1, 2000));
   this->store().insert_track(volkrin::test::test_track(4, 1000));
@@ -395,7 +396,7 @@ TYPED_TEST_P(MetadataStoreConformance, ListTracksReturnsNewestFirstWithHigherIdB
                              volkrin::test::test_track_id(4)));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, ListTracksAppliesLimitAndOffset) {
+TYPED_TEST_P(MetadataStoreConformance, list_tracks_applies_limit_and_offset) {
   for (unsigned n = 1; n <= 5; ++n) {
     this->store().insert_track(volkrin::test::test_track(n, 1000 * n));
   }
@@ -412,7 +413,7 @@ TYPED_TEST_P(MetadataStoreConformance, ListTracksAppliesLimitAndOffset) {
   EXPECT_THAT(page(0, 0), ::testing::IsEmpty());
 }
 
-TYPED_TEST_P(MetadataStoreConformance, TextSearchMatchesTitleOrArtistIgnoringCase) {
+TYPED_TEST_P(MetadataStoreConformance, text_search_matches_title_or_artist_ignoring_case) {
   auto by_title = volkrin::test::test_track(1, 1000);
   by_title.title = "Night DRIVE";
   auto by_artist = volkrin::test::test_track(2, 2000);
@@ -435,7 +436,7 @@ TYPED_TEST_P(MetadataStoreConformance, TextSearchMatchesTitleOrArtistIgnoringCas
   EXPECT_THAT(search(""), ::testing::SizeIs(3));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, LikeWildcardsInSearchTextMatchLiterally) {
+TYPED_TEST_P(MetadataStoreConformance, like_wildcards_in_search_text_match_literally) {
   const std::vector<std::string> titles = {"100% Pure", "1000 Pure",   "a_b",
                                            "axb",       "back\\slash", "backslash"};
   for (unsigned n = 0; n < titles.size(); ++n) {
@@ -457,7 +458,7 @@ TYPED_TEST_P(MetadataStoreConformance, LikeWildcardsInSearchTextMatchLiterally) 
   EXPECT_THAT(search("k\\s"), ::testing::ElementsAre(test_track_id(5)));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, TextSearchIgnoresCaseBeyondAscii) {
+TYPED_TEST_P(MetadataStoreConformance, text_search_ignores_case_beyond_ascii) {
   auto summer = volkrin::test::test_track(1, 1000);
   summer.title = "Été Indien";
   auto band = volkrin::test::test_track(2, 2000);
@@ -473,7 +474,7 @@ TYPED_TEST_P(MetadataStoreConformance, TextSearchIgnoresCaseBeyondAscii) {
   EXPECT_THAT(search("äRZTE"), ::testing::ElementsAre(test_track_id(2)));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, QuotesAndSearchSyntaxInTextMatchLiterally) {
+TYPED_TEST_P(MetadataStoreConformance, quotes_and_search_syntax_in_text_match_literally) {
   auto quoted = volkrin::test::test_track(1, 1000);
   quoted.title = "Say \"Hello\" Again";
   auto plain = volkrin::test::test_track(2, 2000);
@@ -492,7 +493,7 @@ TYPED_TEST_P(MetadataStoreConformance, QuotesAndSearchSyntaxInTextMatchLiterally
   EXPECT_THAT(search("NEAR(hello world)"), ::testing::IsEmpty());
 }
 
-TYPED_TEST_P(MetadataStoreConformance, TextSearchPagesMatchesOfEveryLength) {
+TYPED_TEST_P(MetadataStoreConformance, text_search_pages_matches_of_every_length) {
   // Twelve tracks, every third one titled with "Nocturne"; the rest do not contain "no".
   for (unsigned n = 1; n <= 12; ++n) {
     auto t = volkrin::test::test_track(n, 1000 * n);
@@ -515,7 +516,7 @@ TYPED_TEST_P(MetadataStoreConformance, TextSearchPagesMatchesOfEveryLength) {
   }
 }
 
-TYPED_TEST_P(MetadataStoreConformance, SearchForgetsDeletedTracksAndFindsImportedOnes) {
+TYPED_TEST_P(MetadataStoreConformance, search_forgets_deleted_tracks_and_finds_imported_ones) {
   auto gone = volkrin::test::test_track(1, 1000);
   gone.title = "Vanishing Point";
   auto kept = volkrin::test::test_track(2, 2000);
@@ -534,7 +535,7 @@ TYPED_TEST_P(MetadataStoreConformance, SearchForgetsDeletedTracksAndFindsImporte
   EXPECT_THAT(search(" act"), ::testing::ElementsAre(imported.id));
 }
 
-TYPED_TEST_P(MetadataStoreConformance, DeleteTrackReturnsTheRowOnceThenNothing) {
+TYPED_TEST_P(MetadataStoreConformance, delete_track_returns_the_row_once_then_nothing) {
   const auto user = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   const auto track = volkrin::test::test_track(1, 5000, user.id);
@@ -577,7 +578,7 @@ inline TrackRecord imported_track(unsigned n, std::optional<std::string> uploade
 
 }  // namespace volkrin::test
 
-TYPED_TEST_P(MetadataStoreConformance, ImportBatchKeepsIdsTimesAndUploaders) {
+TYPED_TEST_P(MetadataStoreConformance, import_batch_keeps_ids_times_and_uploaders) {
   const auto admin = volkrin::test::test_user(1);
   const auto track = volkrin::test::imported_track(1, admin.id);
   const auto counts = this->store().import_batch({admin}, {track});
@@ -595,7 +596,7 @@ TYPED_TEST_P(MetadataStoreConformance, ImportBatchKeepsIdsTimesAndUploaders) {
   EXPECT_EQ(found->uploader->email, admin.email);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, ImportBatchSkipsIdsAlreadyStored) {
+TYPED_TEST_P(MetadataStoreConformance, import_batch_skips_ids_already_stored) {
   const auto user = volkrin::test::test_user(1);
   const auto track = volkrin::test::imported_track(1, user.id);
   this->store().import_batch({user}, {track});
@@ -612,7 +613,7 @@ TYPED_TEST_P(MetadataStoreConformance, ImportBatchSkipsIdsAlreadyStored) {
   EXPECT_EQ(this->store().list_tracks({}).size(), 2u);
 }
 
-TYPED_TEST_P(MetadataStoreConformance, ImportBatchStoresNothingWhenAnEmailIsTaken) {
+TYPED_TEST_P(MetadataStoreConformance, import_batch_stores_nothing_when_an_email_is_taken) {
   const auto existing = volkrin::test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(existing));
   auto clash = volkrin::test::test_user(3);
@@ -623,7 +624,7 @@ TYPED_TEST_P(MetadataStoreConformance, ImportBatchStoresNothingWhenAnEmailIsTake
   EXPECT_TRUE(this->store().list_tracks({}).empty());
 }
 
-TYPED_TEST_P(MetadataStoreConformance, ImportBatchStoresNothingWhenAnUploaderIsMissing) {
+TYPED_TEST_P(MetadataStoreConformance, import_batch_stores_nothing_when_an_uploader_is_missing) {
   const auto user = volkrin::test::test_user(1);
   EXPECT_ANY_THROW(this->store().import_batch(
       {user}, {volkrin::test::imported_track(1, user.id),
@@ -633,19 +634,22 @@ TYPED_TEST_P(MetadataStoreConformance, ImportBatchStoresNothingWhenAnUploaderIsM
 }
 
 REGISTER_TYPED_TEST_SUITE_P(
-    MetadataStoreConformance, InsertedUserIsFoundByIdWithEveryField, InsertedUserIsFoundByEmail,
-    UnknownIdOrEmailFindsNothing, DuplicateEmailIsRefusedAndFirstUserKept,
-    EmailsDifferingOnlyInCaseAreDifferentUsers, DuplicateIdThrows, FreshStoreListsNoUsers,
-    ListUsersReturnsOldestFirstWithIdBreakingTies, DeleteUserReturnsTrueOnceThenFalse,
-    DeletingAUserLeavesTheOthers, DeletedUsersEmailCanBeUsedAgain,
-    UpdatePasswordHashChangesOnlyHashAndUpdatedAt, UpdatePasswordHashOfUnknownUserChangesNothing,
-    PingSucceedsOnAWorkingStore, InsertedTrackIsFoundWithEveryFieldAndItsUploader,
-    UnknownTrackIdFindsNothing, DuplicateTrackIdThrowsAndKeepsTheFirst,
-    TrackOfADeletedUserStaysWithoutUploader, OptionalTrackFactsRoundTripAsAbsent,
-    FreshStoreListsNoTracks, ListTracksReturnsNewestFirstWithHigherIdBreakingTies,
-    ListTracksAppliesLimitAndOffset, TextSearchMatchesTitleOrArtistIgnoringCase,
-    LikeWildcardsInSearchTextMatchLiterally, TextSearchIgnoresCaseBeyondAscii,
-    QuotesAndSearchSyntaxInTextMatchLiterally, TextSearchPagesMatchesOfEveryLength,
-    SearchForgetsDeletedTracksAndFindsImportedOnes, DeleteTrackReturnsTheRowOnceThenNothing,
-    ImportBatchKeepsIdsTimesAndUploaders, ImportBatchSkipsIdsAlreadyStored,
-    ImportBatchStoresNothingWhenAnEmailIsTaken, ImportBatchStoresNothingWhenAnUploaderIsMissing);
+    MetadataStoreConformance, inserted_user_is_found_by_id_with_every_field,
+    inserted_user_is_found_by_email, unknown_id_or_email_finds_nothing,
+    duplicate_email_is_refused_and_first_user_kept,
+    emails_differing_only_in_case_are_different_users, duplicate_id_throws,
+    fresh_store_lists_no_users, list_users_returns_oldest_first_with_id_breaking_ties,
+    delete_user_returns_true_once_then_false, deleting_a_user_leaves_the_others,
+    deleted_users_email_can_be_used_again, update_password_hash_changes_only_hash_and_updated_at,
+    update_password_hash_of_unknown_user_changes_nothing, ping_succeeds_on_a_working_store,
+    inserted_track_is_found_with_every_field_and_its_uploader, unknown_track_id_finds_nothing,
+    duplicate_track_id_throws_and_keeps_the_first, track_of_a_deleted_user_stays_without_uploader,
+    optional_track_facts_round_trip_as_absent, fresh_store_lists_no_tracks,
+    list_tracks_returns_newest_first_with_higher_id_breaking_ties,
+    list_tracks_applies_limit_and_offset, text_search_matches_title_or_artist_ignoring_case,
+    like_wildcards_in_search_text_match_literally, text_search_ignores_case_beyond_ascii,
+    quotes_and_search_syntax_in_text_match_literally, text_search_pages_matches_of_every_length,
+    search_forgets_deleted_tracks_and_finds_imported_ones,
+    delete_track_returns_the_row_once_then_nothing, import_batch_keeps_ids_times_and_uploaders,
+    import_batch_skips_ids_already_stored, import_batch_stores_nothing_when_an_email_is_taken,
+    import_batch_stores_nothing_when_an_uploader_is_missing);

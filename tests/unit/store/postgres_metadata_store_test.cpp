@@ -76,7 +76,7 @@ class PostgresMetadataStoreTest : public ::testing::Test {
   std::optional<test::ScratchDatabase> database_;
 };
 
-TEST_F(PostgresMetadataStoreTest, NewDatabaseGetsTheSchemaAndOneRowPerMigration) {
+TEST_F(PostgresMetadataStoreTest, new_database_gets_the_schema_and_one_row_per_migration) {
   { PostgresMetadataStore store(url()); }
   EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"),
             (std::vector<std::vector<std::string>>{{"1"}, {"2"}}));
@@ -89,14 +89,14 @@ TEST_F(PostgresMetadataStoreTest, NewDatabaseGetsTheSchemaAndOneRowPerMigration)
             (std::vector<std::vector<std::string>>{{"2"}}));
 }
 
-TEST_F(PostgresMetadataStoreTest, ReopeningKeepsTheData) {
+TEST_F(PostgresMetadataStoreTest, reopening_keeps_the_data) {
   const auto user = test::test_user(1);
   { ASSERT_TRUE(PostgresMetadataStore(url()).insert_user(user)); }
   PostgresMetadataStore store(url());
   EXPECT_EQ(store.find_user_by_id(user.id), user);
 }
 
-TEST_F(PostgresMetadataStoreTest, StoresStartingTogetherApplyEachMigrationOnce) {
+TEST_F(PostgresMetadataStoreTest, stores_starting_together_apply_each_migration_once) {
   constexpr int kStarters = 4;
   std::barrier start(kStarters);
   std::vector<std::unique_ptr<PostgresMetadataStore>> stores(kStarters);
@@ -126,7 +126,7 @@ TEST_F(PostgresMetadataStoreTest, StoresStartingTogetherApplyEachMigrationOnce) 
   }
 }
 
-TEST_F(PostgresMetadataStoreTest, DatabaseWithNewerSchemaVersionIsRefusedWithClearError) {
+TEST_F(PostgresMetadataStoreTest, database_with_newer_schema_version_is_refused_with_clear_error) {
   { PostgresMetadataStore store(url()); }
   const int newer = postgres_schema_version() + 1;
   query("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(newer) + ")");
@@ -139,7 +139,7 @@ TEST_F(PostgresMetadataStoreTest, DatabaseWithNewerSchemaVersionIsRefusedWithCle
             (std::vector<std::vector<std::string>>{{std::to_string(newer)}}));
 }
 
-TEST_F(PostgresMetadataStoreTest, FailedQueriesNameTheConstraintButNoPasswordOrValues) {
+TEST_F(PostgresMetadataStoreTest, failed_queries_name_the_constraint_but_no_password_or_values) {
   PostgresMetadataStore store(test::with_password(url(), kPassword));
   auto user = test::test_user(1);
   user.role = "root";
@@ -164,7 +164,7 @@ TEST_F(PostgresMetadataStoreTest, FailedQueriesNameTheConstraintButNoPasswordOrV
                   AllOf(HasSubstr("foreign key"), Not(HasSubstr(*orphan.uploaded_by)))));
 }
 
-TEST_F(PostgresMetadataStoreTest, ConcurrentInsertsFromEightThreadsAllLand) {
+TEST_F(PostgresMetadataStoreTest, concurrent_inserts_from_eight_threads_all_land) {
   PostgresMetadataStore store(url(), 4);
   test::expect_concurrent_inserts_all_land(store, 8, 40);
   // At most the pool's four connections were opened.
@@ -173,7 +173,7 @@ TEST_F(PostgresMetadataStoreTest, ConcurrentInsertsFromEightThreadsAllLand) {
             4);
 }
 
-TEST_F(PostgresMetadataStoreTest, AConnectionKilledByTheServerIsReplacedOnTheNextCall) {
+TEST_F(PostgresMetadataStoreTest, a_connection_killed_by_the_server_is_replaced_on_the_next_call) {
   PostgresMetadataStore store(url(), 1);
   const auto user = test::test_user(1);
   ASSERT_TRUE(store.insert_user(user));
@@ -185,7 +185,8 @@ TEST_F(PostgresMetadataStoreTest, AConnectionKilledByTheServerIsReplacedOnTheNex
   EXPECT_NO_THROW(store.ping());
 }
 
-TEST_F(PostgresMetadataStoreTest, PingGivesUpWhenTheServerStopsAnsweringAndRecoversAfter) {
+TEST_F(PostgresMetadataStoreTest,
+       ping_gives_up_when_the_server_stops_answering_and_recovers_after) {
   PostgresMetadataStore store(url(), 1);
   ASSERT_NO_THROW(store.ping());
   const auto pid =
@@ -203,7 +204,7 @@ TEST_F(PostgresMetadataStoreTest, PingGivesUpWhenTheServerStopsAnsweringAndRecov
 }
 
 // No server needed: nothing listens on port 1.
-TEST(PostgresMetadataStoreOffline, ConnectFailureIsALostConnectionAndHidesThePassword) {
+TEST(PostgresMetadataStoreOffline, connect_failure_is_a_lost_connection_and_hides_the_password) {
   const std::string url = "postgresql://volkrin:" + std::string(kPassword) + "@127.0.0.1:1/db";
   try {
     PostgresMetadataStore store(url);
@@ -214,7 +215,8 @@ TEST(PostgresMetadataStoreOffline, ConnectFailureIsALostConnectionAndHidesThePas
   }
 }
 
-TEST(PostgresMetadataStoreOffline, StartUpGivesUpAfterTheConnectTimeoutWithoutThePassword) {
+TEST(PostgresMetadataStoreOffline,
+     start_up_gives_up_after_the_connect_timeout_without_the_password) {
   Config config;
   config.postgres_url = "postgres://volkrin:" + std::string(kPassword) + "@127.0.0.1:1/volkrin";
   config.database_connect_timeout = std::chrono::seconds(1);
@@ -285,7 +287,8 @@ class PrivateServer {
   std::string url_;
 };
 
-TEST(PostgresMetadataStoreRestart, CallsAfterAServerRestartSucceedWithoutReopeningTheStore) {
+TEST(PostgresMetadataStoreRestart,
+     calls_after_a_server_restart_succeed_without_reopening_the_store) {
   if (!test::postgres_test_url()) GTEST_SKIP() << test::kNoPostgres;
   PrivateServer server;
   PostgresMetadataStore store(server.url(), 2);

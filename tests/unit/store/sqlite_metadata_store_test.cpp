@@ -91,12 +91,12 @@ class SqliteMetadataStoreTest : public ::testing::Test {
   std::optional<test::TempDir> dir_;
 };
 
-TEST_F(SqliteMetadataStoreTest, ConstructorCreatesMissingDirectoryAndDatabase) {
+TEST_F(SqliteMetadataStoreTest, constructor_creates_missing_directory_and_database) {
   SqliteMetadataStore store(db_file());
   EXPECT_TRUE(std::filesystem::is_regular_file(db_file()));
 }
 
-TEST_F(SqliteMetadataStoreTest, NewDatabaseIsAtLatestSchemaVersionInWalMode) {
+TEST_F(SqliteMetadataStoreTest, new_database_is_at_latest_schema_version_in_wal_mode) {
   { SqliteMetadataStore store(db_file()); }
   SqliteConnection raw(db_file(), kRawFlags);
   EXPECT_EQ(query_int(raw, "PRAGMA user_version"), sqlite_schema_version());
@@ -109,7 +109,7 @@ TEST_F(SqliteMetadataStoreTest, NewDatabaseIsAtLatestSchemaVersionInWalMode) {
             4);
 }
 
-TEST_F(SqliteMetadataStoreTest, ReopeningTheSameFileKeepsDataAndSchemaVersion) {
+TEST_F(SqliteMetadataStoreTest, reopening_the_same_file_keeps_data_and_schema_version) {
   const auto user = test::test_user(1);
   {
     SqliteMetadataStore store(db_file());
@@ -123,7 +123,7 @@ TEST_F(SqliteMetadataStoreTest, ReopeningTheSameFileKeepsDataAndSchemaVersion) {
   EXPECT_EQ(query_int(raw, "PRAGMA user_version"), sqlite_schema_version());
 }
 
-TEST_F(SqliteMetadataStoreTest, DatabaseWithNewerSchemaVersionIsRefusedWithClearError) {
+TEST_F(SqliteMetadataStoreTest, database_with_newer_schema_version_is_refused_with_clear_error) {
   { SqliteMetadataStore store(db_file()); }
   const int newer = sqlite_schema_version() + 1;
   {
@@ -138,11 +138,11 @@ TEST_F(SqliteMetadataStoreTest, DatabaseWithNewerSchemaVersionIsRefusedWithClear
   EXPECT_EQ(query_int(raw, "PRAGMA user_version"), newer);
 }
 
-TEST_F(SqliteMetadataStoreTest, ZeroConnectionsIsRejected) {
+TEST_F(SqliteMetadataStoreTest, zero_connections_is_rejected) {
   EXPECT_THROW(SqliteMetadataStore(db_file(), 0), std::invalid_argument);
 }
 
-TEST_F(SqliteMetadataStoreTest, RoleOtherThanUserOrAdminIsRejected) {
+TEST_F(SqliteMetadataStoreTest, role_other_than_user_or_admin_is_rejected) {
   SqliteMetadataStore store(db_file());
   auto user = test::test_user(1);
   user.role = "root";
@@ -150,7 +150,7 @@ TEST_F(SqliteMetadataStoreTest, RoleOtherThanUserOrAdminIsRejected) {
   EXPECT_EQ(store.find_user_by_id(user.id), std::nullopt);
 }
 
-TEST_F(SqliteMetadataStoreTest, ErrorsNameTheFailedConstraintButNoValues) {
+TEST_F(SqliteMetadataStoreTest, errors_name_the_failed_constraint_but_no_values) {
   SqliteMetadataStore store(db_file());
   auto user = test::test_user(1);
   user.role = "root";
@@ -160,12 +160,12 @@ TEST_F(SqliteMetadataStoreTest, ErrorsNameTheFailedConstraintButNoValues) {
                                  Not(HasSubstr(user.password_hash)), Not(HasSubstr(user.id)))));
 }
 
-TEST_F(SqliteMetadataStoreTest, ConcurrentInsertsFromEightThreadsAllLand) {
+TEST_F(SqliteMetadataStoreTest, concurrent_inserts_from_eight_threads_all_land) {
   SqliteMetadataStore store(db_file());
   test::expect_concurrent_inserts_all_land(store, 8, 50);
 }
 
-TEST_F(SqliteMetadataStoreTest, SingleConnectionServesConcurrentCallersInTurn) {
+TEST_F(SqliteMetadataStoreTest, single_connection_serves_concurrent_callers_in_turn) {
   SqliteMetadataStore store(db_file(), 1);
   std::atomic<unsigned> failures{0};
   std::vector<std::thread> threads;
@@ -186,7 +186,8 @@ TEST_F(SqliteMetadataStoreTest, SingleConnectionServesConcurrentCallersInTurn) {
   EXPECT_EQ(store.list_users().size(), 100u);
 }
 
-TEST_F(SqliteMetadataStoreTest, DeletingAUserClearsTheUploaderOfTheirTracksAndKeepsThem) {
+TEST_F(SqliteMetadataStoreTest,
+       deleting_a_user_clears_the_uploader_of_their_tracks_and_keeps_them) {
   SqliteMetadataStore store(db_file());
   const auto leaving = test::test_user(1);
   const auto staying = test::test_user(2);
@@ -206,7 +207,7 @@ TEST_F(SqliteMetadataStoreTest, DeletingAUserClearsTheUploaderOfTheirTracksAndKe
   });
 }
 
-TEST_F(SqliteMetadataStoreTest, TrackWithUnknownUploaderViolatesForeignKey) {
+TEST_F(SqliteMetadataStoreTest, track_with_unknown_uploader_violates_foreign_key) {
   SqliteMetadataStore store(db_file());
   EXPECT_THAT(
       [&] {
@@ -217,7 +218,7 @@ TEST_F(SqliteMetadataStoreTest, TrackWithUnknownUploaderViolatesForeignKey) {
       ThrowsMessage<std::runtime_error>(HasSubstr("FOREIGN KEY constraint failed")));
 }
 
-TEST_F(SqliteMetadataStoreTest, WriteTransactionCommitsAndReturnsTheCallableResult) {
+TEST_F(SqliteMetadataStoreTest, write_transaction_commits_and_returns_the_callable_result) {
   SqliteMetadataStore store(db_file());
   const auto count = store.with_write_transaction([](SqliteConnection& connection) {
     insert_track(connection, "track-a", std::nullopt);
@@ -228,7 +229,7 @@ TEST_F(SqliteMetadataStoreTest, WriteTransactionCommitsAndReturnsTheCallableResu
   EXPECT_EQ(query_int(raw, "SELECT count(*) FROM tracks"), 1);
 }
 
-TEST_F(SqliteMetadataStoreTest, WriteTransactionRollsBackWhenTheCallableThrows) {
+TEST_F(SqliteMetadataStoreTest, write_transaction_rolls_back_when_the_callable_throws) {
   SqliteMetadataStore store(db_file());
   EXPECT_THROW(store.with_write_transaction([](SqliteConnection& connection) {
     insert_track(connection, "track-a", std::nullopt);
@@ -242,7 +243,8 @@ TEST_F(SqliteMetadataStoreTest, WriteTransactionRollsBackWhenTheCallableThrows) 
   EXPECT_TRUE(store.insert_user(test::test_user(1)));
 }
 
-TEST_F(SqliteMetadataStoreTest, PingThrowsWhileTheFileIsRenamedAwayAndRecoversWhenItIsBack) {
+TEST_F(SqliteMetadataStoreTest,
+       ping_throws_while_the_file_is_renamed_away_and_recovers_when_it_is_back) {
   SqliteMetadataStore store(db_file());
   ASSERT_NO_THROW(store.ping());
   auto moved = db_file();
@@ -254,7 +256,7 @@ TEST_F(SqliteMetadataStoreTest, PingThrowsWhileTheFileIsRenamedAwayAndRecoversWh
   EXPECT_NO_THROW(store.ping());
 }
 
-TEST_F(SqliteMetadataStoreTest, PingThrowsWhenTheFileIsReplacedByAnother) {
+TEST_F(SqliteMetadataStoreTest, ping_throws_when_the_file_is_replaced_by_another) {
   SqliteMetadataStore store(db_file());
   auto copy = db_file();
   copy += ".copy";
@@ -264,7 +266,7 @@ TEST_F(SqliteMetadataStoreTest, PingThrowsWhenTheFileIsReplacedByAnother) {
               ThrowsMessage<std::runtime_error>(StrEq("database file is missing")));
 }
 
-TEST_F(SqliteMetadataStoreTest, UpgradeIndexesTracksStoredBeforeTheSearchIndexExisted) {
+TEST_F(SqliteMetadataStoreTest, upgrade_indexes_tracks_stored_before_the_search_index_existed) {
   const auto first_version = sqlite_schema_scripts().first(1);
   {
     std::filesystem::create_directories(db_file().parent_path());

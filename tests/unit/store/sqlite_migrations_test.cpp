@@ -53,12 +53,12 @@ class SqliteMigrationsTest : public ::testing::Test {
   std::optional<SqliteConnection> connection_;
 };
 
-TEST_F(SqliteMigrationsTest, SchemaVersionIsTheNumberOfScripts) {
+TEST_F(SqliteMigrationsTest, schema_version_is_the_number_of_scripts) {
   EXPECT_EQ(sqlite_schema_version(), static_cast<int>(sqlite_schema_scripts().size()));
   EXPECT_GE(sqlite_schema_version(), 1);
 }
 
-TEST_F(SqliteMigrationsTest, EmptyDatabaseGetsEveryScriptAndTheLatestVersion) {
+TEST_F(SqliteMigrationsTest, empty_database_gets_every_script_and_the_latest_version) {
   constexpr std::array<std::string_view, 2> scripts = {"CREATE TABLE a (x INTEGER);",
                                                        "CREATE TABLE b (y INTEGER);"};
   apply_migrations(connection(), scripts);
@@ -67,7 +67,7 @@ TEST_F(SqliteMigrationsTest, EmptyDatabaseGetsEveryScriptAndTheLatestVersion) {
   EXPECT_TRUE(has_table(connection(), "b"));
 }
 
-TEST_F(SqliteMigrationsTest, RunningAgainChangesNothing) {
+TEST_F(SqliteMigrationsTest, running_again_changes_nothing) {
   constexpr std::array<std::string_view, 1> scripts = {"CREATE TABLE a (x INTEGER);"};
   apply_migrations(connection(), scripts);
   // The script would fail if it ran twice: the table exists.
@@ -75,7 +75,7 @@ TEST_F(SqliteMigrationsTest, RunningAgainChangesNothing) {
   EXPECT_EQ(version(), 1);
 }
 
-TEST_F(SqliteMigrationsTest, AppendedScriptIsTheOnlyOneApplied) {
+TEST_F(SqliteMigrationsTest, appended_script_is_the_only_one_applied) {
   constexpr std::array<std::string_view, 2> scripts = {"CREATE TABLE a (x INTEGER);",
                                                        "INSERT INTO a VALUES (42);"};
   apply_migrations(connection(), std::span(scripts).first(1));
@@ -84,7 +84,7 @@ TEST_F(SqliteMigrationsTest, AppendedScriptIsTheOnlyOneApplied) {
   EXPECT_EQ(query_int(connection(), "SELECT count(*) FROM a"), 1);
 }
 
-TEST_F(SqliteMigrationsTest, FailingScriptIsRolledBackAndVersionStays) {
+TEST_F(SqliteMigrationsTest, failing_script_is_rolled_back_and_version_stays) {
   constexpr std::array<std::string_view, 2> scripts = {
       "CREATE TABLE a (x INTEGER);", "CREATE TABLE b (y INTEGER); INSERT INTO missing VALUES (1);"};
   EXPECT_THROW(apply_migrations(connection(), scripts), std::runtime_error);
@@ -94,7 +94,7 @@ TEST_F(SqliteMigrationsTest, FailingScriptIsRolledBackAndVersionStays) {
   EXPECT_FALSE(connection().in_transaction());
 }
 
-TEST_F(SqliteMigrationsTest, NewerDatabaseIsRefusedAndLeftAlone) {
+TEST_F(SqliteMigrationsTest, newer_database_is_refused_and_left_alone) {
   connection().exec("PRAGMA user_version = 5");
   constexpr std::array<std::string_view, 1> scripts = {"CREATE TABLE a (x INTEGER);"};
   EXPECT_THAT([&] { apply_migrations(connection(), scripts); },
@@ -105,7 +105,7 @@ TEST_F(SqliteMigrationsTest, NewerDatabaseIsRefusedAndLeftAlone) {
   EXPECT_FALSE(connection().in_transaction());
 }
 
-TEST_F(SqliteMigrationsTest, StoreScriptsCreateUsersAndTracks) {
+TEST_F(SqliteMigrationsTest, store_scripts_create_users_and_tracks) {
   migrate_sqlite_schema(connection());
   EXPECT_EQ(version(), sqlite_schema_version());
   EXPECT_TRUE(has_table(connection(), "users"));

@@ -100,7 +100,7 @@ class TrackQueries : public ::testing::Test {
 using Backends = ::testing::Types<SqliteTracks, PostgresTracks>;
 TYPED_TEST_SUITE(TrackQueries, Backends);
 
-TYPED_TEST(TrackQueries, InsertedTrackIsFoundWithEveryFieldAndItsUploader) {
+TYPED_TEST(TrackQueries, inserted_track_is_found_with_every_field_and_its_uploader) {
   const auto user = test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   const auto inserted = track("t1", "Title", "Artist", 1000, user.id);
@@ -126,7 +126,7 @@ TYPED_TEST(TrackQueries, InsertedTrackIsFoundWithEveryFieldAndItsUploader) {
   EXPECT_EQ(found->updated_at_ms, 1001);
 }
 
-TYPED_TEST(TrackQueries, MissingAudioFactsAndUploaderReadAsAbsent) {
+TYPED_TEST(TrackQueries, missing_audio_facts_and_uploader_read_as_absent) {
   auto bare = track("t1", "Title", "", 1000);
   bare.duration_ms.reset();
   bare.bitrate_kbps.reset();
@@ -147,7 +147,7 @@ TYPED_TEST(TrackQueries, MissingAudioFactsAndUploaderReadAsAbsent) {
   EXPECT_EQ(this->store().find_track("nope"), std::nullopt);
 }
 
-TYPED_TEST(TrackQueries, ListIsNewestFirstWithTheGreaterIdBreakingTies) {
+TYPED_TEST(TrackQueries, list_is_newest_first_with_the_greater_id_breaking_ties) {
   this->store().insert_track(track("b", "B", "", 1000));
   this->store().insert_track(track("a", "A", "", 3000));
   this->store().insert_track(track("c", "C", "", 2000));
@@ -155,7 +155,7 @@ TYPED_TEST(TrackQueries, ListIsNewestFirstWithTheGreaterIdBreakingTies) {
   EXPECT_THAT(ids_of(this->store().list_tracks({})), ElementsAre("a", "d", "c", "b"));
 }
 
-TYPED_TEST(TrackQueries, LimitAndOffsetPageThroughTheList) {
+TYPED_TEST(TrackQueries, limit_and_offset_page_through_the_list) {
   for (int i = 0; i < 5; ++i) {
     this->store().insert_track(track("t" + std::to_string(i), "T", "", 1000 + i));
   }
@@ -169,7 +169,7 @@ TYPED_TEST(TrackQueries, LimitAndOffsetPageThroughTheList) {
   EXPECT_THAT(this->store().list_tracks({.limit = 0, .offset = 0, .text = ""}), IsEmpty());
 }
 
-TYPED_TEST(TrackQueries, TextMatchesASubstringOfTitleOrArtistIgnoringCase) {
+TYPED_TEST(TrackQueries, text_matches_a_substring_of_title_or_artist_ignoring_case) {
   this->insert_search_fixture();
   EXPECT_THAT(
       ids_of(this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = "miles"})),
@@ -183,7 +183,7 @@ TYPED_TEST(TrackQueries, TextMatchesASubstringOfTitleOrArtistIgnoringCase) {
               IsEmpty());
 }
 
-TYPED_TEST(TrackQueries, WildcardsAndBackslashInTheTextAreLiteral) {
+TYPED_TEST(TrackQueries, wildcards_and_backslash_in_the_text_are_literal) {
   this->insert_search_fixture();
   auto search = [this](const std::string& text) {
     return ids_of(this->store().list_tracks({.limit = std::nullopt, .offset = 0, .text = text}));
@@ -198,7 +198,7 @@ TYPED_TEST(TrackQueries, WildcardsAndBackslashInTheTextAreLiteral) {
   EXPECT_THAT(search("s_ what"), IsEmpty());
 }
 
-TYPED_TEST(TrackQueries, DeleteReturnsTheRowOnceThenNothing) {
+TYPED_TEST(TrackQueries, delete_returns_the_row_once_then_nothing) {
   const auto user = test::test_user(1);
   ASSERT_TRUE(this->store().insert_user(user));
   this->store().insert_track(track("t1", "Title", "Artist", 1000, user.id));
@@ -215,7 +215,7 @@ TYPED_TEST(TrackQueries, DeleteReturnsTheRowOnceThenNothing) {
   EXPECT_THAT(ids_of(this->store().list_tracks({})), ElementsAre("t2"));
 }
 
-TYPED_TEST(TrackQueries, DeletingTheUploaderKeepsTheTrackWithoutOne) {
+TYPED_TEST(TrackQueries, deleting_the_uploader_keeps_the_track_without_one) {
   const auto leaving = test::test_user(1);
   const auto staying = test::test_user(2);
   ASSERT_TRUE(this->store().insert_user(leaving));
@@ -231,7 +231,7 @@ TYPED_TEST(TrackQueries, DeletingTheUploaderKeepsTheTrackWithoutOne) {
   EXPECT_EQ(tracks[0].uploader->email, staying.email);
 }
 
-TYPED_TEST(TrackQueries, DuplicateIdOrUnknownUploaderThrows) {
+TYPED_TEST(TrackQueries, duplicate_id_or_unknown_uploader_throws) {
   this->store().insert_track(track("t1", "Title", "", 1000));
   EXPECT_THROW(this->store().insert_track(track("t1", "Again", "", 2000)), std::runtime_error);
   EXPECT_THROW(this->store().insert_track(track("t2", "Orphan", "", 2000, test::test_user_id(9))),

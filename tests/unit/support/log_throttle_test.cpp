@@ -8,7 +8,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(LogThrottle, LetsOneThroughPerIntervalAndCountsTheRest) {
+TEST(LogThrottle, lets_one_through_per_interval_and_counts_the_rest) {
   auto now = LogThrottle::Clock::time_point(1000h);
   LogThrottle throttle(30s, [&now] { return now; });
   EXPECT_EQ(throttle.allow(), 0u);

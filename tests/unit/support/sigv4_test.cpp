@@ -26,13 +26,13 @@ std::string signature_of(const std::string& authorization) {
   return at == std::string::npos ? "" : authorization.substr(at + 10);
 }
 
-TEST(SigV4, AmzDateIsCompactUtc) {
+TEST(SigV4, amz_date_is_compact_utc) {
   EXPECT_EQ(amz_date(kExampleTime), "20130524T000000Z");
   EXPECT_EQ(amz_date(0), "19700101T000000Z");
   EXPECT_EQ(amz_date(1'700'000'000), "20231114T221320Z");
 }
 
-TEST(SigV4, UriEncodingKeepsOnlyUnreservedBytes) {
+TEST(SigV4, uri_encoding_keeps_only_unreserved_bytes) {
   EXPECT_EQ(uri_encode("AZaz09-._~", false), "AZaz09-._~");
   EXPECT_EQ(uri_encode("a b+c*d$e!f'(g)", false), "a%20b%2Bc%2Ad%24e%21f%27%28g%29");
   EXPECT_EQ(uri_encode("/bucket/a b/c", true), "/bucket/a%20b/c");
@@ -41,14 +41,14 @@ TEST(SigV4, UriEncodingKeepsOnlyUnreservedBytes) {
   EXPECT_EQ(uri_encode("100%", true), "100%25");
 }
 
-TEST(SigV4, CanonicalQueryIsSortedByNameThenValue) {
+TEST(SigV4, canonical_query_is_sorted_by_name_then_value) {
   EXPECT_EQ(canonical_query({{"prefix", "J"}, {"max-keys", "2"}}), "max-keys=2&prefix=J");
   EXPECT_EQ(canonical_query({{"lifecycle", ""}}), "lifecycle=");
   EXPECT_EQ(canonical_query({{"b", "2"}, {"a", "z"}, {"b", "1"}, {"a b", "c/d"}}),
             "a=z&a%20b=c%2Fd&b=1&b=2");
 }
 
-TEST(SigV4, RequestTargetWritesEmptyValuesBare) {
+TEST(SigV4, request_target_writes_empty_values_bare) {
   Request request{"POST", "/bucket/a b.mp3", {{"uploads", ""}}, {}};
   EXPECT_EQ(request_target(request), "/bucket/a%20b.mp3?uploads");
   request.query = {{"uploadId", "x/y"}, {"partNumber", "2"}};
@@ -56,7 +56,7 @@ TEST(SigV4, RequestTargetWritesEmptyValuesBare) {
   EXPECT_EQ(request_target(Request{"GET", "", {}, {}}), "/");
 }
 
-TEST(SigV4, AwsExampleGetObjectWithRange) {
+TEST(SigV4, aws_example_get_object_with_range) {
   Request request{"GET", "/test.txt", {}, {{"Host", kHost}, {"Range", "bytes=0-9"}}};
   const Canonical canonical =
       canonical_request(Request{"GET",
@@ -84,7 +84,7 @@ TEST(SigV4, AwsExampleGetObjectWithRange) {
             "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
 }
 
-TEST(SigV4, AwsExamplePutObjectWithAReservedCharacterInTheKey) {
+TEST(SigV4, aws_example_put_object_with_a_reserved_character_in_the_key) {
   const std::string body = "Welcome to Amazon S3.";
   const std::string payload_hash = crypto::hex_encode(crypto::sha256(body));
   ASSERT_EQ(payload_hash, "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
@@ -106,19 +106,19 @@ TEST(SigV4, AwsExamplePutObjectWithAReservedCharacterInTheKey) {
                                     "GMT\nhost:examplebucket.s3.amazonaws.com\n"));
 }
 
-TEST(SigV4, AwsExampleGetBucketLifecycle) {
+TEST(SigV4, aws_example_get_bucket_lifecycle) {
   Request request{"GET", "/", {{"lifecycle", ""}}, {{"Host", kHost}}};
   EXPECT_EQ(signature_of(example_signer().sign(request, kEmptyPayloadHash, kExampleTime)),
             "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
 }
 
-TEST(SigV4, AwsExampleListObjects) {
+TEST(SigV4, aws_example_list_objects) {
   Request request{"GET", "/", {{"prefix", "J"}, {"max-keys", "2"}}, {{"Host", kHost}}};
   EXPECT_EQ(signature_of(example_signer().sign(request, kEmptyPayloadHash, kExampleTime)),
             "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
 }
 
-TEST(SigV4, AwsExamplePresignedGet) {
+TEST(SigV4, aws_example_presigned_get) {
   Request request{"GET", "/test.txt", {}, {{"Host", kHost}}};
   example_signer().presign(request, kExampleTime, 86400);
   EXPECT_EQ(canonical_query(request.query),
@@ -128,7 +128,7 @@ TEST(SigV4, AwsExamplePresignedGet) {
             "X-Amz-SignedHeaders=host");
 }
 
-TEST(SigV4, PresignReplacesEarlierSigningParametersAndKeepsOthers) {
+TEST(SigV4, presign_replaces_earlier_signing_parameters_and_keeps_others) {
   Request request{"GET", "/b/k", {{"response-content-type", "audio/mpeg"}}, {{"Host", "h"}}};
   const Signer signer = example_signer();
   signer.presign(request, kExampleTime, 60);
@@ -139,7 +139,7 @@ TEST(SigV4, PresignReplacesEarlierSigningParametersAndKeepsOthers) {
   EXPECT_THAT(canonical_query(request.query), HasSubstr("X-Amz-Date=20130524T000001Z"));
 }
 
-TEST(SigV4, PresignRefusesLifetimesS3Refuses) {
+TEST(SigV4, presign_refuses_lifetimes_s3_refuses) {
   Request request{"GET", "/b/k", {}, {{"Host", "h"}}};
   EXPECT_THROW(example_signer().presign(request, kExampleTime, 0), std::invalid_argument);
   EXPECT_THROW(example_signer().presign(request, kExampleTime, kMaxPresignSeconds + 1),
@@ -147,7 +147,7 @@ TEST(SigV4, PresignRefusesLifetimesS3Refuses) {
   EXPECT_NO_THROW(example_signer().presign(request, kExampleTime, kMaxPresignSeconds));
 }
 
-TEST(SigV4, SignReplacesGeneratedHeaders) {
+TEST(SigV4, sign_replaces_generated_headers) {
   Request request{"GET", "/test.txt", {}, {{"Host", kHost}, {"Range", "bytes=0-9"}}};
   const Signer signer = example_signer();
   signer.sign(request, kEmptyPayloadHash, kExampleTime + 86400);
@@ -157,14 +157,14 @@ TEST(SigV4, SignReplacesGeneratedHeaders) {
             "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
 }
 
-TEST(SigV4, HeaderValuesAreTrimmedAndRepeatedNamesJoined) {
+TEST(SigV4, header_values_are_trimmed_and_repeated_names_joined) {
   const Canonical canonical = canonical_request(
       Request{"GET", "/", {}, {{"Host", "h"}, {"X-A", "  a \t  b  "}, {"x-a", "c"}}},
       kUnsignedPayload);
   EXPECT_EQ(canonical.request, "GET\n/\n\nhost:h\nx-a:a b,c\n\nhost;x-a\nUNSIGNED-PAYLOAD");
 }
 
-TEST(SigV4, SigningKeyFollowsTheDay) {
+TEST(SigV4, signing_key_follows_the_day) {
   const Signer signer = example_signer();
   const std::string first = signer.signing_key("20130524");
   EXPECT_EQ(first.size(), 32u);
