@@ -225,100 +225,115 @@ std::size_t MultipartParser::possible_delimiter_start(std::string_view bytes) co
 
 MultipartParser::Event MultipartParser::step() {
   for (;;) {
-    std::string_view avail(buffer_.data() + pos_, buffer_.size() - pos_);
+    const std::string_view avail(buffer_.data() + pos_, buffer_.size() - pos_);
+    std::optional<Event> event;
     switch (state_) {
-      case State::preamble: {
-        std::size_t at = avail.find(delimiter_);
-        if (at == std::string_view::npos) {
-          pos_ += avail.size() - possible_delimiter_start(avail);
-          return need_more();
-        }
-        pos_ += at + delimiter_.size();
-        state_ = State::boundary_line;
-        padding_seen_ = false;
-        continue;
-      }
-
-      case State::boundary_line: {
-        if (avail.empty()) return need_more();
-        char c = avail[0];
-        if (is_ows(c)) {
-          padding_seen_ = true;
-          while (pos_ < buffer_.size() && is_ows(buffer_[pos_])) ++pos_;
-          continue;
-        }
-        if (c == '-' && !padding_seen_) {
-          if (avail.size() < 2) return need_more();
-          if (avail[1] != '-') fail("invalid boundary line");
-          // Close delimiter: everything after it is the epilogue.
-          state_ = State::epilogue;
-          buffer_.clear();
-          pos_ = 0;
-          continue;
-        }
-        if (c != '\r') fail("invalid boundary line");
-        if (avail.size() < 2) return need_more();
-        if (avail[1] != '\n') fail("invalid boundary line");
-        pos_ += 2;
-        if (parts_ == limits_.max_parts) fail("too many parts");
-        ++parts_;
-        header_ = MultipartPartHeader{};
-        seen_disposition_ = false;
-        seen_content_type_ = false;
-        header_bytes_ = 0;
-        header_scanned_ = 0;
-        state_ = State::headers;
-        continue;
-      }
-
-      case State::headers: {
-        std::size_t from = header_scanned_ > 0 ? header_scanned_ - 1 : 0;
-        std::size_t eol = avail.find("\r\n", from);
-        if (eol == std::string_view::npos) {
-          if (header_bytes_ + avail.size() > limits_.max_part_header_bytes) {
-            fail("part headers too large");
-          }
-          header_scanned_ = avail.size();
-          return need_more();
-        }
-        header_bytes_ += eol + 2;
-        if (header_bytes_ > limits_.max_part_header_bytes) fail("part headers too large");
-        std::string_view line = avail.substr(0, eol);
-        pos_ += eol + 2;
-        header_scanned_ = 0;
-        if (!line.empty()) {
-          parse_header_line(line);
-          continue;
-        }
-        if (!seen_disposition_) fail("part without Content-Disposition");
-        state_ = State::body;
-        return Event{Kind::part_begin, &header_, {}};
-      }
-
-      case State::body: {
-        std::size_t at = avail.find(delimiter_);
-        if (at == std::string_view::npos) {
-          std::size_t n = avail.size() - possible_delimiter_start(avail);
-          if (n == 0) return need_more();
-          pos_ += n;
-          return Event{Kind::part_data, &header_, avail.substr(0, n)};
-        }
-        if (at > 0) {
-          pos_ += at;
-          return Event{Kind::part_data, &header_, avail.substr(0, at)};
-        }
-        pos_ += delimiter_.size();
-        state_ = State::boundary_line;
-        padding_seen_ = false;
-        return Event{Kind::part_end, &header_, {}};
-      }
-
+      case State::preamble:
+        event = skip_preamble(avail);
+        break;
+      case State::boundary_line:
+        event = read_boundary_line(avail);
+        break;
+      case State::headers:
+        event = read_part_header_line(avail);
+        break;
+      case State::body:
+        event = read_part_body(avail);
+        break;
       case State::epilogue:
         buffer_.clear();
         pos_ = 0;
         return Event{Kind::done, nullptr, {}};
     }
+    if (event) return *event;
   }
+}
+
+std::optional<MultipartParser::Event> MultipartParser::skip_preamble(std::string_view avail) {
+  const std::size_t at = avail.find(delimiter_);
+  if (at == std::string_view::npos) {
+    pos_ += avail.size() - possible_delimiter_start(avail);
+    return need_more();
+  }
+  pos_ += at + delimiter_.size();
+  state_ = State::boundary_line;
+  padding_seen_ = false;
+  return std::nullopt;
+}
+
+std::optional<MultipartParser::Event> MultipartParser::read_boundary_line(std::string_view avail) {
+  if (avail.empty()) return need_more();
+  const char c = avail[0];
+  if (is_ows(c)) {
+    padding_seen_ = true;
+    while (pos_ < buffer_.size() && is_ows(buffer_[pos_])) ++pos_;
+    return std::nullopt;
+  }
+  if (c == '-' && !padding_seen_) {
+    if (avail.size() < 2) return need_more();
+    if (avail[1] != '-') fail("invalid boundary line");
+    // Close delimiter: everything after it is the epilogue.
+    state_ = State::epilogue;
+    buffer_.clear();
+    pos_ = 0;
+    return std::nullopt;
+  }
+  if (c != '\r') fail("invalid boundary line");
+  if (avail.size() < 2) return need_more();
+  if (avail[1] != '\n') fail("invalid boundary line");
+  pos_ += 2;
+  if (parts_ == limits_.max_parts) fail("too many parts");
+  ++parts_;
+  header_ = MultipartPartHeader{};
+  seen_disposition_ = false;
+  seen_content_type_ = false;
+  header_bytes_ = 0;
+  header_scanned_ = 0;
+  state_ = State::headers;
+  return std::nullopt;
+}
+
+std::optional<MultipartParser::Event> MultipartParser::read_part_header_line(
+    std::string_view avail) {
+  const std::size_t from = header_scanned_ > 0 ? header_scanned_ - 1 : 0;
+  const std::size_t eol = avail.find("\r\n", from);
+  if (eol == std::string_view::npos) {
+    if (header_bytes_ + avail.size() > limits_.max_part_header_bytes) {
+      fail("part headers too large");
+    }
+    header_scanned_ = avail.size();
+    return need_more();
+  }
+  header_bytes_ += eol + 2;
+  if (header_bytes_ > limits_.max_part_header_bytes) fail("part headers too large");
+  const std::string_view line = avail.substr(0, eol);
+  pos_ += eol + 2;
+  header_scanned_ = 0;
+  if (!line.empty()) {
+    parse_header_line(line);
+    return std::nullopt;
+  }
+  if (!seen_disposition_) fail("part without Content-Disposition");
+  state_ = State::body;
+  return Event{Kind::part_begin, &header_, {}};
+}
+
+std::optional<MultipartParser::Event> MultipartParser::read_part_body(std::string_view avail) {
+  const std::size_t at = avail.find(delimiter_);
+  if (at == std::string_view::npos) {
+    const std::size_t n = avail.size() - possible_delimiter_start(avail);
+    if (n == 0) return need_more();
+    pos_ += n;
+    return Event{Kind::part_data, &header_, avail.substr(0, n)};
+  }
+  if (at > 0) {
+    pos_ += at;
+    return Event{Kind::part_data, &header_, avail.substr(0, at)};
+  }
+  pos_ += delimiter_.size();
+  state_ = State::boundary_line;
+  padding_seen_ = false;
+  return Event{Kind::part_end, &header_, {}};
 }
 
 void MultipartParser::parse_header_line(std::string_view line) {

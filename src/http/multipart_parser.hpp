@@ -97,6 +97,12 @@ class MultipartParser {
   enum class State { preamble, boundary_line, headers, body, epilogue };
 
   Event step();
+  // One state's work on the unread bytes `avail`: the event to report, or nullopt when the
+  // parser goes on (in the state it may have moved to) without one.
+  std::optional<Event> skip_preamble(std::string_view avail);
+  std::optional<Event> read_boundary_line(std::string_view avail);
+  std::optional<Event> read_part_header_line(std::string_view avail);
+  std::optional<Event> read_part_body(std::string_view avail);
   Event need_more();
   [[noreturn]] void fail(std::string_view what);
   void parse_header_line(std::string_view line);
