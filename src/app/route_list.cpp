@@ -1,8 +1,6 @@
 // `volkrin routes`: builds the server's router over throw-away stores and prints its table.
 #include "app/route_list.hpp"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -13,6 +11,7 @@
 #include "service/auth_service.hpp"
 #include "service/readiness.hpp"
 #include "service/track_service.hpp"
+#include "support/temp_dir.hpp"
 
 namespace volkrin {
 namespace {
@@ -29,34 +28,10 @@ const char* access_name(http::Access access) {
   return "?";
 }
 
-// A fresh directory under the system's temporary directory, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "volkrin-routes-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a temporary directory in " +
-                               std::filesystem::temp_directory_path().string());
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 }  // namespace
 
 void print_routes(std::ostream& out) {
-  const TempDir dir;
+  const TempDir dir("volkrin-routes");
   Config config;  // embedded defaults: SQLite, local media, in-process cache
   config.data_dir = dir.path();
   config.sqlite_path = dir.path() / "volkrin.db";

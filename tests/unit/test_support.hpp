@@ -5,12 +5,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <cerrno>
-#include <cstdlib>
-#include <filesystem>
-#include <string>
-#include <system_error>
 #include <utility>
+
+#include "support/temp_dir.hpp"
 
 namespace volkrin::test {
 
@@ -25,27 +22,7 @@ T run_coroutine(boost::asio::awaitable<T> task) {
   return result.get();
 }
 
-// A fresh directory under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "volkrin-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// A fresh directory of the test's own under the system temp directory (see temp_dir.hpp).
+using volkrin::TempDir;
 
 }  // namespace volkrin::test
