@@ -249,7 +249,8 @@ TEST_F(SqliteMetadataStoreTest, PingThrowsWhileTheFileIsRenamedAwayAndRecoversWh
   moved += ".moved";
   std::filesystem::rename(db_file(), moved);
   EXPECT_THAT([&] { store.ping(); },
-              ThrowsMessage<std::runtime_error>(StrEq("database file is missing")));
+              ThrowsMessage<std::runtime_error>(
+                  StrEq("database file " + db_file().string() + " is missing or was replaced")));
   std::filesystem::rename(moved, db_file());
   EXPECT_NO_THROW(store.ping());
 }
@@ -261,7 +262,8 @@ TEST_F(SqliteMetadataStoreTest, PingThrowsWhenTheFileIsReplacedByAnother) {
   std::filesystem::copy_file(db_file(), copy);
   std::filesystem::rename(copy, db_file());
   EXPECT_THAT([&] { store.ping(); },
-              ThrowsMessage<std::runtime_error>(StrEq("database file is missing")));
+              ThrowsMessage<std::runtime_error>(
+                  StrEq("database file " + db_file().string() + " is missing or was replaced")));
 }
 
 TEST_F(SqliteMetadataStoreTest, UpgradeIndexesTracksStoredBeforeTheSearchIndexExisted) {
