@@ -227,12 +227,25 @@ TEST(Config, development_without_jwt_secret_leaves_it_empty) {
   EXPECT_TRUE(load({{"APP_ENV", "development"}}).jwt_secret.empty());
 }
 
-TEST(Config, short_jwt_secret_is_accepted_with_a_warning) {
-  const Config cfg = load({{"APP_ENV", "production"}, {"JWT_SECRET", "shortsecret"}});
+TEST(Config, short_jwt_secret_is_accepted_in_development_with_a_warning) {
+  const Config cfg = load({{"APP_ENV", "development"}, {"JWT_SECRET", "shortsecret"}});
   EXPECT_EQ(cfg.jwt_secret, "shortsecret");
   ASSERT_EQ(cfg.warnings.size(), 1U);
   EXPECT_NE(cfg.warnings[0].find("JWT_SECRET is shorter than 32 bytes"), std::string::npos);
   EXPECT_EQ(cfg.warnings[0].find("shortsecret"), std::string::npos);
+}
+
+TEST(Config, short_jwt_secret_is_refused_in_production) {
+  for (const std::string& secret :
+       {std::string("x"), std::string("shortsecret"), std::string(31, 'k')}) {
+    const std::string message = error_for({{"APP_ENV", "production"}, {"JWT_SECRET", secret}});
+    EXPECT_EQ(message, "JWT_SECRET: must be at least 32 bytes when APP_ENV=production (got " +
+                           std::to_string(secret.size()) +
+                           "); make one with `openssl rand -hex 32`")
+        << secret;
+  }
+  EXPECT_EQ(load({{"APP_ENV", "production"}, {"JWT_SECRET", std::string(32, 'k')}}).jwt_secret,
+            std::string(32, 'k'));
 }
 
 TEST(Config, long_jwt_secret_gives_no_warning) {
@@ -670,9 +683,11 @@ TEST(Config, malformed_rate_limits_are_rejected) {
 }
 
 TEST(Config, secrets_never_appear_in_error_messages) {
-  const std::string secret = "hunter2-very-secret-value";
+  // Long enough for production, so that the production case below fails on its hash cost.
+  const std::string secret = "hunter2-very-secret-value-0123456789";
   const std::vector<Vars> cases = {
       {{"JWT_SECRET", secret}, {"PORT", "bad"}},
+      {{"JWT_SECRET", "hunter2-short"}, {"APP_ENV", "production"}},
       {{"ADMIN_SECRET", secret}, {"APP_ENV", "staging"}},
       {{"AWS_SECRET_ACCESS_KEY", secret}, {"S3_BUCKET", "media"}},
       {{"JWT_SECRET", secret}, {"APP_ENV", "production"}, {"PASSWORD_HASH_COST", "min"}},
