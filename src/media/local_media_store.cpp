@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <spdlog/spdlog.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "media/signed_url.hpp"
 #include "media/storage_key.hpp"
 #include "support/crypto.hpp"
+#include "support/log_throttle.hpp"
 #include "support/unique_fd.hpp"
 
 namespace volkrin {
@@ -171,12 +173,31 @@ StoredObject describe(const struct stat& st) {
   return info;
 }
 
+// Someone planted a link in the media root, or a key was made by hand: worth a look, once
+// in a while, not once per request.
+void warn_symlinked_key(std::string_view key) {
+  static LogThrottle throttle(std::chrono::seconds(60));
+  const auto held_back = throttle.allow();
+  if (!held_back) return;
+  if (*held_back == 0) {
+    spdlog::warn("media key {} resolves through a symbolic link; answered as missing", key);
+  } else {
+    spdlog::warn(
+        "media key {} resolves through a symbolic link; answered as missing ({} more "
+        "since the last warning)",
+        key, *held_back);
+  }
+}
+
 struct OpenedFile {
   UniqueFd fd;
   struct stat st {};
 };
 
-// The regular file at the key, opened for reading; nullopt when there is none.
+// The regular file at the key, opened for reading; nullopt when there is none. A key that
+// resolves through a symbolic link (its file or one of its directories, whatever the link
+// points at, or nothing) names no object of this store: it is not followed, and it reads as
+// absent.
 std::optional<OpenedFile> open_regular(const Tree& tree, std::string_view key) {
   checked_key(key);
   // O_NONBLOCK: opening a FIFO someone left at the key must not hang a worker.
@@ -186,6 +207,10 @@ std::optional<OpenedFile> open_regular(const Tree& tree, std::string_view key) {
   if (!file.fd) {
     const int error = errno;
     if (error == ENOENT || error == ENOTDIR || error == ENXIO) return std::nullopt;
+    if (error == ELOOP || error == EXDEV) {
+      warn_symlinked_key(key);
+      return std::nullopt;
+    }
     fail("cannot open media " + std::string(key), error);
   }
   if (::fstat(file.fd.get(), &file.st) != 0) fail("cannot stat media " + std::string(key), errno);
