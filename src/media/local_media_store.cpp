@@ -18,6 +18,7 @@
 
 #include "media/signed_url.hpp"
 #include "media/storage_key.hpp"
+#include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/log_throttle.hpp"
 #include "support/unique_fd.hpp"
@@ -48,21 +49,14 @@ std::string error_text(int error) {
   if (error == ELOOP || error == EXDEV) {
     throw std::runtime_error(what + ": the path crosses a symbolic link or leaves the media root");
   }
+  if (is_storage_full(error)) throw StorageFull(what + ": " + error_text(error));
   throw std::runtime_error(what + ": " + error_text(error));
 }
 
-// What a failed write or sync means for the client.
-std::string storage_error(int error) {
-  switch (error) {
-    case ENOSPC:
-      return "storage full";
-    case EDQUOT:
-      return "storage quota exceeded";
-    case EFBIG:
-      return "file too large for the media storage";
-    default:
-      return "cannot write media: " + error_text(error);
-  }
+// A failed write or sync of media bytes.
+[[noreturn]] void fail_write(const std::filesystem::path& root, int error) {
+  if (error == EFBIG) throw std::runtime_error("file too large for the media storage");
+  fail("cannot write media under " + root.string(), error);
 }
 
 // A key split into its directory segments and its file name.
@@ -237,9 +231,9 @@ class LocalMediaUpload final : public MediaUpload {
       const ssize_t written = ::write(file_.get(), bytes.data(), bytes.size());
       if (written < 0) {
         if (errno == EINTR) continue;
-        throw std::runtime_error(storage_error(errno));
+        fail_write(tree_->root, errno);
       }
-      if (written == 0) throw std::runtime_error(storage_error(EIO));
+      if (written == 0) fail_write(tree_->root, EIO);
       bytes.remove_prefix(static_cast<std::size_t>(written));
       size_ += static_cast<std::uint64_t>(written);
     }
@@ -247,7 +241,7 @@ class LocalMediaUpload final : public MediaUpload {
 
   void commit() override {
     require_open();
-    if (::fsync(file_.get()) != 0) throw std::runtime_error(storage_error(errno));
+    if (::fsync(file_.get()) != 0) fail_write(tree_->root, errno);
     const KeyPath path = checked_key(key_);
     UniqueFd dir;
     for (int attempt = 1;; ++attempt) {
@@ -270,7 +264,7 @@ class LocalMediaUpload final : public MediaUpload {
       // Undo, so that a failed commit leaves nothing visible, as the port promises.
       ::unlinkat(dir.get(), path.leaf.c_str(), 0);
       abort();
-      throw std::runtime_error(storage_error(error));
+      fail_write(tree_->root, error);
     }
     state_ = State::committed;
     file_.reset();

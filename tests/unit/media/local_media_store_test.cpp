@@ -23,7 +23,9 @@
 #include <vector>
 
 #include "media/media_store_conformance.hpp"
+#include "media/small_tmpfs.hpp"
 #include "store/temp_dir.hpp"
+#include "support/backend_failure.hpp"
 
 namespace volkrin {
 namespace {
@@ -357,6 +359,22 @@ TEST_F(LocalMediaStoreTest, WriteFailureNamesTheStorageProblemAndLeavesNothing) 
   upload.reset();
   EXPECT_FALSE(fs::exists(staged));
   EXPECT_EQ(store().stat(key), std::nullopt);
+}
+
+TEST_F(LocalMediaStoreTest, FullDiskThrowsStorageFullAndLeavesNothing) {
+  const test::SmallTmpfs disk(root());
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << disk.why_not();
+  const auto key = media_key(1);
+  auto upload = store().begin_upload(key);
+  const auto staged = *upload->staged_path();
+  EXPECT_THROW(upload->write(std::string(std::size_t{2} << 20, 'x')), StorageFull);
+  upload.reset();
+  EXPECT_FALSE(fs::exists(staged));
+  EXPECT_EQ(store().stat(key), std::nullopt);
+  EXPECT_TRUE(names_in(incoming()).empty());
+  // The room is back: an object that fits is stored.
+  put_object(store(), media_key(2), std::string(std::size_t{64} << 10, 'y'));
+  EXPECT_TRUE(store().stat(media_key(2)).has_value());
 }
 
 TEST_F(LocalMediaStoreTest, UploadMayOutliveTheStore) {
