@@ -72,6 +72,33 @@ TEST(MemoryRateLimiter, RefusedHitsDoNotOverflowTheCount) {
   EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
 }
 
+TEST(MemoryRateLimiter, RefundTakesBackOneAllowedHit) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
+  EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
+  limiter.refund_now("a");
+  EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed) << "the refunded hit left room for one";
+  EXPECT_FALSE(limiter.hit_now("a", 2, 60s).allowed);
+}
+
+TEST(MemoryRateLimiter, RefundNeverGoesBelowZeroNorOutlivesItsWindow) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  limiter.refund_now("unknown");
+  EXPECT_EQ(limiter.size(), 0u) << "a refund creates no window";
+  EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
+  limiter.refund_now("a");
+  limiter.refund_now("a");
+  limiter.refund_now("a");
+  EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
+  EXPECT_FALSE(limiter.hit_now("a", 1, 60s).allowed) << "extra refunds banked nothing";
+  clock.advance(60s);
+  limiter.refund_now("a");  // the window has ended: nothing to take back
+  EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
+  EXPECT_FALSE(limiter.hit_now("a", 1, 60s).allowed);
+}
+
 TEST(MemoryRateLimiter, EndedWindowsArePruned) {
   FakeClock clock;
   MemoryRateLimiter limiter(100'000, clock.source());
@@ -169,6 +196,38 @@ TEST(RedisRateLimiter, ConcurrentHitsAreCountedExactly) {
   EXPECT_EQ(allowed, 100);
 }
 
+TEST(RedisRateLimiter, RefundTakesBackOneHitAndKeepsTheWindow) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  const RedisSettings settings = test::redis_settings(url);
+  test::RedisHarness harness(settings);
+  RedisRateLimiter limiter(harness.client);
+  EXPECT_TRUE(run_sync(limiter.hit("r", 2, 60s)).allowed);
+  EXPECT_TRUE(run_sync(limiter.hit("r", 2, 60s)).allowed);
+  run_sync(limiter.refund("r"));
+  EXPECT_TRUE(run_sync(limiter.hit("r", 2, 60s)).allowed) << "the refunded hit left room for one";
+  EXPECT_FALSE(run_sync(limiter.hit("r", 2, 60s)).allowed);
+  const auto pttl = run_sync(
+      harness.client->execute(redis::encode_command({"PTTL", settings.key_prefix + "rate:r"})));
+  EXPECT_GT(pttl.integer, 0) << "the counter kept its expiry";
+  EXPECT_LE(pttl.integer, 60000);
+}
+
+TEST(RedisRateLimiter, RefundOfAMissingOrEmptyCounterLeavesNothing) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  const RedisSettings settings = test::redis_settings(url);
+  test::RedisHarness harness(settings);
+  RedisRateLimiter limiter(harness.client);
+  run_sync(limiter.refund("none"));
+  const auto exists = run_sync(harness.client->execute(
+      redis::encode_command({"EXISTS", settings.key_prefix + "rate:none"})));
+  EXPECT_EQ(exists.integer, 0) << "a refund creates no counter";
+  EXPECT_TRUE(run_sync(limiter.hit("z", 1, 60s)).allowed);
+  run_sync(limiter.refund("z"));
+  run_sync(limiter.refund("z"));
+  EXPECT_TRUE(run_sync(limiter.hit("z", 1, 60s)).allowed);
+  EXPECT_FALSE(run_sync(limiter.hit("z", 1, 60s)).allowed) << "extra refunds banked nothing";
+}
+
 TEST(RedisRateLimiter, RedisDownAllowsAndCountsTheFailure) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   // Port 1 on loopback: nothing listens there.
@@ -177,6 +236,8 @@ TEST(RedisRateLimiter, RedisDownAllowsAndCountsTheFailure) {
   const auto errors = test::cache_backend_errors();
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(run_sync(limiter.hit("a", 1, 60s)).allowed);
   EXPECT_EQ(test::cache_backend_errors(), errors + 5);
+  EXPECT_NO_THROW(run_sync(limiter.refund("a")));
+  EXPECT_EQ(test::cache_backend_errors(), errors + 6);
 }
 
 TEST(RateKeys, Ipv4AddressesAreKeptAsTheyAre) {
