@@ -902,6 +902,9 @@ Config load_config(const EnvLookup& env) {
   if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ADDRESS")) {
     cfg.login_per_address = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ADDRESS", *rule);
   }
+  if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS")) {
+    cfg.login_per_account_address = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", *rule);
+  }
   if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT")) {
     cfg.login_per_account = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ACCOUNT", *rule);
   }

@@ -549,9 +549,12 @@ TEST(Config, rate_limits_have_defaults) {
   ASSERT_TRUE(cfg.login_per_address.has_value());
   EXPECT_EQ(cfg.login_per_address->limit, 20u);
   EXPECT_EQ(cfg.login_per_address->window, std::chrono::minutes(5));
+  ASSERT_TRUE(cfg.login_per_account_address.has_value());
+  EXPECT_EQ(cfg.login_per_account_address->limit, 10u);
+  EXPECT_EQ(cfg.login_per_account_address->window, std::chrono::minutes(15));
   ASSERT_TRUE(cfg.login_per_account.has_value());
-  EXPECT_EQ(cfg.login_per_account->limit, 10u);
-  EXPECT_EQ(cfg.login_per_account->window, std::chrono::minutes(15));
+  EXPECT_EQ(cfg.login_per_account->limit, 100u);
+  EXPECT_EQ(cfg.login_per_account->window, std::chrono::hours(1));
   ASSERT_TRUE(cfg.signup_per_address.has_value());
   EXPECT_EQ(cfg.signup_per_address->limit, 20u);
   EXPECT_EQ(cfg.signup_per_address->window, std::chrono::hours(1));
@@ -665,15 +668,21 @@ TEST(Config, rate_limits_parse_count_and_window) {
   EXPECT_FALSE(cfg.signup_per_address.has_value());
   const Config other = load({{"RATE_LIMIT_LOGIN_PER_ADDRESS", "20/5m"},
                              {"RATE_LIMIT_LOGIN_PER_ACCOUNT", "1000000/24h"},
+                             {"RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", "3/2m"},
                              {"RATE_LIMIT_SIGNUP_PER_ADDRESS", "1/1s"}});
   EXPECT_EQ(other.login_per_address->window, std::chrono::minutes(5));
   EXPECT_EQ(other.login_per_account->limit, 1000000u);
+  EXPECT_EQ(other.login_per_account_address->limit, 3u);
+  EXPECT_EQ(other.login_per_account_address->window, std::chrono::minutes(2));
   EXPECT_EQ(other.signup_per_address->window, std::chrono::seconds(1));
+  EXPECT_FALSE(load({{"RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", "off"}})
+                   .login_per_account_address.has_value());
 }
 
 TEST(Config, malformed_rate_limits_are_rejected) {
-  for (const char* name : {"RATE_LIMIT_LOGIN_PER_ADDRESS", "RATE_LIMIT_LOGIN_PER_ACCOUNT",
-                           "RATE_LIMIT_SIGNUP_PER_ADDRESS"}) {
+  for (const char* name :
+       {"RATE_LIMIT_LOGIN_PER_ADDRESS", "RATE_LIMIT_LOGIN_PER_ACCOUNT",
+        "RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", "RATE_LIMIT_SIGNUP_PER_ADDRESS"}) {
     for (const char* value :
          {"20", "0/1m", "1/0m", "1/0", "1/25h", "1/86401", "20/5d", "abc", "1000001/1m", "-1/1m",
           "20/ 5m", "20/5M", "/5m", "20/", "Off", "20/5m/1"}) {
