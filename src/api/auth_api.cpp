@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <exception>
 #include <optional>
 
 #include "api/json_body.hpp"
@@ -47,17 +48,42 @@ std::string required_string(const boost::json::object& body, std::string_view fi
   return std::move(*value);
 }
 
-// 429 with Retry-After when `key` is over `rule`; nullopt when the request may go on.
+// 429 with Retry-After when the decision refuses; nullopt when the request may go on.
+std::optional<Response> refusal(const RateDecision& decision) {
+  if (decision.allowed) return std::nullopt;
+  Response r = http::message_response(429, "Too many requests, please try again later");
+  r.set_header("Retry-After",
+               std::to_string(std::max<std::int64_t>(decision.retry_after.count(), 1)));
+  return r;
+}
+
+// The same for `key` counted against `rule`.
 awaitable<std::optional<Response>> over_limit(RateLimiter* limiter,
                                               const std::optional<RateRule>& rule,
                                               std::string key) {
   if (limiter == nullptr || !rule) co_return std::nullopt;
-  const RateDecision decision = co_await limiter->hit(key, rule->limit, rule->window);
-  if (decision.allowed) co_return std::nullopt;
-  Response r = http::message_response(429, "Too many requests, please try again later");
-  r.set_header("Retry-After",
-               std::to_string(std::max<std::int64_t>(decision.retry_after.count(), 1)));
-  co_return r;
+  co_return refusal(co_await limiter->hit(key, rule->limit, rule->window));
+}
+
+// Logs in; the account limits keep the attempt only when its credentials were wrong (a 401).
+awaitable<Session> login_counting_failures(AuthService& auth, const LoginLimits& limits,
+                                           const std::string& email, const std::string& password,
+                                           const std::string& address) {
+  std::optional<Session> session;
+  std::exception_ptr failure;
+  bool wrong_credentials = false;
+  auto attempt = [&] { return auth.login(email, password); };
+  try {
+    session = co_await offload(attempt);
+  } catch (const ApiError& e) {
+    wrong_credentials = e.status() == 401;
+    failure = std::current_exception();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (!wrong_credentials) co_await limits.forgive(email, address);
+  if (failure) std::rethrow_exception(failure);
+  co_return std::move(*session);
 }
 
 }  // namespace
@@ -82,11 +108,11 @@ void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits lim
                co_return session_response(201, s);
              });
 
+  const LoginLimits login_limits(limits.limiter, limits.login);
   router.add("POST", "/api/auth/login", Access::open,
-             [&auth, limits](Request& req) -> awaitable<Response> {
-               if (auto refused =
-                       co_await over_limit(limits.limiter, limits.login_per_address,
-                                           "login:address:" + address_key(req.client_address))) {
+             [&auth, login_limits](Request& req) -> awaitable<Response> {
+               const std::string& address = req.client_address;
+               if (auto refused = refusal(co_await login_limits.check_address(address))) {
                  co_return std::move(*refused);
                }
                const auto body = co_await read_json_object(req);
@@ -94,14 +120,11 @@ void add_auth_routes(http::Router& router, AuthService& auth, AuthRateLimits lim
                // (401, counted), as the original answers an empty body.
                const std::string email = string_or_empty(body, "email");
                const std::string password = string_or_empty(body, "password");
-               const std::string account = account_key(email);
-               if (!account.empty()) {
-                 if (auto refused = co_await over_limit(limits.limiter, limits.login_per_account,
-                                                        "login:account:" + account)) {
-                   co_return std::move(*refused);
-                 }
+               if (auto refused = refusal(co_await login_limits.check_account(email, address))) {
+                 co_return std::move(*refused);
                }
-               const Session s = co_await offload([&] { return auth.login(email, password); });
+               const Session s =
+                   co_await login_counting_failures(auth, login_limits, email, password, address);
                co_return session_response(200, s);
              });
 

@@ -6,17 +6,18 @@
 
 #include "http/router.hpp"
 #include "ports/rate_limiter.hpp"
+#include "ratelimit/login_limits.hpp"
 #include "service/auth_service.hpp"
 #include "support/config.hpp"
 
 namespace volkrin::api {
 
 // Limits checked before any password is hashed; a request over one is answered 429 with
-// Retry-After. No limiter, or a rule left unset, means no limit.
+// Retry-After. No limiter, or a rule left unset, means no limit. The login limits and what
+// each counts: ratelimit/login_limits.hpp.
 struct AuthRateLimits {
   RateLimiter* limiter = nullptr;
-  std::optional<RateRule> login_per_address;
-  std::optional<RateRule> login_per_account;  // by the email as login looks it up
+  LoginRules login;
   std::optional<RateRule> signup_per_address;
 };
 

@@ -95,10 +95,13 @@ http::Router build_router(const Config& config, const RouteServices& services) {
       router, services.readiness,
       api::MetricsAccess{config.metrics_token, config.metrics_allow, services.authenticate});
   TrackService& tracks = services.tracks;
-  api::add_auth_routes(router, services.auth,
-                       api::AuthRateLimits{services.limiter, config.login_per_address,
-                                           config.login_per_account, config.signup_per_address},
-                       [&tracks] { return tracks.invalidate_list(); });
+  api::add_auth_routes(
+      router, services.auth,
+      api::AuthRateLimits{services.limiter,
+                          LoginRules{config.login_per_address, config.login_per_account_address,
+                                     config.login_per_account},
+                          config.signup_per_address},
+      [&tracks] { return tracks.invalidate_list(); });
   api::add_track_routes(router, services.tracks, services.media,
                         config.app_env == AppEnv::production);
   api::add_media_routes(router, services.media, media_signing_key(config));

@@ -12,6 +12,7 @@
 #include "support/api_error.hpp"
 #include "support/backend_failure.hpp"
 #include "support/log.hpp"
+#include "support/log_throttle.hpp"
 #include "support/metrics.hpp"
 #include "support/time_format.hpp"
 
@@ -29,6 +30,21 @@ std::string_view metric_method(std::string_view method) {
     if (method == known) return known;
   }
   return "OTHER";
+}
+
+// A full disk fails every upload until someone makes room: said once per interval, with
+// how many more failed meanwhile, rather than once per request.
+void log_storage_full(const Request& request, std::string_view detail) {
+  static LogThrottle throttle(std::chrono::seconds(30));
+  const auto held_back = throttle.allow();
+  if (!held_back) return;
+  if (*held_back == 0) {
+    spdlog::error("request {} {} {}: media storage is full: {}", request.request_id, request.method,
+                  request.route_template, detail);
+  } else {
+    spdlog::error("request {} {} {}: media storage is full: {} ({} more since the last report)",
+                  request.request_id, request.method, request.route_template, detail, *held_back);
+  }
 }
 
 std::string_view bearer_token(std::string_view authorization) {
@@ -115,6 +131,11 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) {
     response = Response{};
     response.status = kClientGoneStatus;
     response.close = true;
+  } catch (const StorageFull& e) {
+    registry.backend_error(Backend::storage);
+    registry.storage_full.inc();
+    log_storage_full(request, e.what());
+    response = message_response(507, "Storage is full; try again later");
   } catch (const BackendFailure& e) {
     registry.backend_error(e.backend());
     spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,

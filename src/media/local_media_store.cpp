@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <spdlog/spdlog.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,7 +18,9 @@
 
 #include "media/signed_url.hpp"
 #include "media/storage_key.hpp"
+#include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
+#include "support/log_throttle.hpp"
 #include "support/unique_fd.hpp"
 
 namespace volkrin {
@@ -46,21 +49,14 @@ std::string error_text(int error) {
   if (error == ELOOP || error == EXDEV) {
     throw std::runtime_error(what + ": the path crosses a symbolic link or leaves the media root");
   }
+  if (is_storage_full(error)) throw StorageFull(what + ": " + error_text(error));
   throw std::runtime_error(what + ": " + error_text(error));
 }
 
-// What a failed write or sync means for the client.
-std::string storage_error(int error) {
-  switch (error) {
-    case ENOSPC:
-      return "storage full";
-    case EDQUOT:
-      return "storage quota exceeded";
-    case EFBIG:
-      return "file too large for the media storage";
-    default:
-      return "cannot write media: " + error_text(error);
-  }
+// A failed write or sync of media bytes.
+[[noreturn]] void fail_write(const std::filesystem::path& root, int error) {
+  if (error == EFBIG) throw std::runtime_error("file too large for the media storage");
+  fail("cannot write media under " + root.string(), error);
 }
 
 // A key split into its directory segments and its file name.
@@ -171,12 +167,31 @@ StoredObject describe(const struct stat& st) {
   return info;
 }
 
+// Someone planted a link in the media root, or a key was made by hand: worth a look, once
+// in a while, not once per request.
+void warn_symlinked_key(std::string_view key) {
+  static LogThrottle throttle(std::chrono::seconds(60));
+  const auto held_back = throttle.allow();
+  if (!held_back) return;
+  if (*held_back == 0) {
+    spdlog::warn("media key {} resolves through a symbolic link; answered as missing", key);
+  } else {
+    spdlog::warn(
+        "media key {} resolves through a symbolic link; answered as missing ({} more "
+        "since the last warning)",
+        key, *held_back);
+  }
+}
+
 struct OpenedFile {
   UniqueFd fd;
   struct stat st {};
 };
 
-// The regular file at the key, opened for reading; nullopt when there is none.
+// The regular file at the key, opened for reading; nullopt when there is none. A key that
+// resolves through a symbolic link (its file or one of its directories, whatever the link
+// points at, or nothing) names no object of this store: it is not followed, and it reads as
+// absent.
 std::optional<OpenedFile> open_regular(const Tree& tree, std::string_view key) {
   checked_key(key);
   // O_NONBLOCK: opening a FIFO someone left at the key must not hang a worker.
@@ -186,6 +201,10 @@ std::optional<OpenedFile> open_regular(const Tree& tree, std::string_view key) {
   if (!file.fd) {
     const int error = errno;
     if (error == ENOENT || error == ENOTDIR || error == ENXIO) return std::nullopt;
+    if (error == ELOOP || error == EXDEV) {
+      warn_symlinked_key(key);
+      return std::nullopt;
+    }
     fail("cannot open media " + std::string(key), error);
   }
   if (::fstat(file.fd.get(), &file.st) != 0) fail("cannot stat media " + std::string(key), errno);
@@ -212,9 +231,9 @@ class LocalMediaUpload final : public MediaUpload {
       const ssize_t written = ::write(file_.get(), bytes.data(), bytes.size());
       if (written < 0) {
         if (errno == EINTR) continue;
-        throw std::runtime_error(storage_error(errno));
+        fail_write(tree_->root, errno);
       }
-      if (written == 0) throw std::runtime_error(storage_error(EIO));
+      if (written == 0) fail_write(tree_->root, EIO);
       bytes.remove_prefix(static_cast<std::size_t>(written));
       size_ += static_cast<std::uint64_t>(written);
     }
@@ -222,7 +241,7 @@ class LocalMediaUpload final : public MediaUpload {
 
   void commit() override {
     require_open();
-    if (::fsync(file_.get()) != 0) throw std::runtime_error(storage_error(errno));
+    if (::fsync(file_.get()) != 0) fail_write(tree_->root, errno);
     const KeyPath path = checked_key(key_);
     UniqueFd dir;
     for (int attempt = 1;; ++attempt) {
@@ -245,7 +264,7 @@ class LocalMediaUpload final : public MediaUpload {
       // Undo, so that a failed commit leaves nothing visible, as the port promises.
       ::unlinkat(dir.get(), path.leaf.c_str(), 0);
       abort();
-      throw std::runtime_error(storage_error(error));
+      fail_write(tree_->root, error);
     }
     state_ = State::committed;
     file_.reset();

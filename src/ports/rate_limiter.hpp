@@ -20,6 +20,10 @@ class RateLimiter {
   // requests count too. A limiter whose backend fails allows the request.
   virtual boost::asio::awaitable<RateDecision> hit(std::string_view key, unsigned limit,
                                                    std::chrono::seconds window) = 0;
+  // Takes one allowed hit of `key` back, for a request that turned out not to count (a login
+  // that did not fail, against a limit of failures). Nothing when the key's window has ended
+  // or holds no count; a limiter whose backend fails does nothing.
+  virtual boost::asio::awaitable<void> refund(std::string_view key) = 0;
 };
 
 }  // namespace volkrin

@@ -48,6 +48,19 @@ RateDecision MemoryRateLimiter::hit_now(std::string_view key, unsigned limit,
   return RateDecision{false, seconds_until(now, current.ends)};
 }
 
+boost::asio::awaitable<void> MemoryRateLimiter::refund(std::string_view key) {
+  refund_now(key);
+  co_return;
+}
+
+void MemoryRateLimiter::refund_now(std::string_view key) {
+  const auto now = clock_ ? clock_() : Clock::now();
+  const std::lock_guard lock(mutex_);
+  const auto found = windows_.find(std::string(key));
+  if (found == windows_.end() || now >= found->second.ends || found->second.count == 0) return;
+  --found->second.count;
+}
+
 std::size_t MemoryRateLimiter::size() const {
   const std::lock_guard lock(mutex_);
   return windows_.size();

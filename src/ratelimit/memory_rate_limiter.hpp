@@ -26,7 +26,9 @@ class MemoryRateLimiter final : public RateLimiter {
 
   boost::asio::awaitable<RateDecision> hit(std::string_view key, unsigned limit,
                                            std::chrono::seconds window) override;
+  boost::asio::awaitable<void> refund(std::string_view key) override;
   RateDecision hit_now(std::string_view key, unsigned limit, std::chrono::seconds window);
+  void refund_now(std::string_view key);
 
   std::size_t size() const;
 

@@ -16,7 +16,9 @@ struct ComponentCheck {
   std::string name;  // "database", "cache", "storage"
   bool ok = false;
   double latency_ms = 0;
-  std::string error;  // short and free of secrets; "" when ok
+  // Why it failed, free of secrets but naming files, hosts or buckets: for the log, never
+  // for the public answer. "" when ok.
+  std::string error;
 };
 
 class Readiness {

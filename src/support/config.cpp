@@ -791,6 +791,12 @@ Config load_config(const EnvLookup& env) {
 
   if (auto secret = get(env, "JWT_SECRET")) {
     if (secret->size() < kRecommendedSecretBytes) {
+      // User ids are public, so whoever guesses a weak key can sign an admin's token.
+      if (cfg.app_env == AppEnv::production) {
+        fail("JWT_SECRET", "must be at least 32 bytes when APP_ENV=production (got " +
+                               std::to_string(secret->size()) +
+                               "); make one with `openssl rand -hex 32`");
+      }
       cfg.warnings.emplace_back("JWT_SECRET is shorter than 32 bytes; use a longer random secret");
     }
     cfg.jwt_secret = std::move(*secret);
@@ -857,6 +863,9 @@ Config load_config(const EnvLookup& env) {
   cfg.redis = parse_redis(env, cfg.warnings);
   if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ADDRESS")) {
     cfg.login_per_address = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ADDRESS", *rule);
+  }
+  if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS")) {
+    cfg.login_per_account_address = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", *rule);
   }
   if (const auto rule = get(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT")) {
     cfg.login_per_account = parse_rate_rule("RATE_LIMIT_LOGIN_PER_ACCOUNT", *rule);

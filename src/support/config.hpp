@@ -121,8 +121,11 @@ struct Config {
   std::optional<RedisSettings> redis;
 
   // Login and sign-up limits, "N/WINDOW" such as "20/5m" (s, m or h), or "off" (nullopt).
+  // Per address: every login attempt. Per account and address, and per account from all
+  // addresses together: failed attempts only, so that strangers cannot lock an owner out.
   std::optional<RateRule> login_per_address = RateRule{20, std::chrono::minutes(5)};
-  std::optional<RateRule> login_per_account = RateRule{10, std::chrono::minutes(15)};
+  std::optional<RateRule> login_per_account_address = RateRule{10, std::chrono::minutes(15)};
+  std::optional<RateRule> login_per_account = RateRule{100, std::chrono::hours(1)};
   std::optional<RateRule> signup_per_address = RateRule{20, std::chrono::hours(1)};
 
   std::vector<std::string> warnings;  // Accepted but doubtful settings, logged at start-up.

@@ -185,6 +185,8 @@ std::string Metrics::exposition() const {
           upload_bytes.value());
   counter(out, "volkrin_stream_bytes_total", "Bytes of media sent to clients",
           stream_bytes.value());
+  counter(out, "volkrin_storage_full_total",
+          "Uploads refused because the media storage had no room left", storage_full.value());
 
   out << "# HELP volkrin_backend_errors_total Failed calls to a backend service\n"
          "# TYPE volkrin_backend_errors_total counter\n";

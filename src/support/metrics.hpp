@@ -26,7 +26,7 @@ enum class Backend { database, cache, storage };
 class Metrics {
  public:
   Counter signups, logins, failed_logins, track_uploads, track_deletions, user_deletions,
-      cache_hits, cache_misses, upload_bytes, stream_bytes;
+      cache_hits, cache_misses, upload_bytes, stream_bytes, storage_full;
   std::atomic<std::int64_t> requests_in_flight{0};
   std::atomic<int> ready{1};  // 1 while every required backend answered the last check
 

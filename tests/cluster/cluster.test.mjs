@@ -45,7 +45,7 @@ const skip = missing.length > 0 && !required ? `not installed: ${missing.join(',
 
 const ADMIN_SECRET = `admin-${randomHex(8)}`;
 const KEY_PREFIX = `volkrin-cluster-${randomHex(4)}:`;
-const LIMITS = { loginPerAccount: 5, loginPerAddress: 8, signupPerAddress: 3 };
+const LIMITS = { loginPerAccount: 5, loginPerAccountAddress: 2, loginPerAddress: 8, signupPerAddress: 3 };
 const TOO_MANY = { message: 'Too many requests, please try again later' };
 const NOT_FOUND = { message: 'Track not found' };
 // A 1x1 PNG.
@@ -144,6 +144,7 @@ describe('two instances behind nginx', { skip }, () => {
       ADMIN_SECRET,
       TRUST_PROXY: '127.0.0.0/8',
       RATE_LIMIT_LOGIN_PER_ACCOUNT: `${LIMITS.loginPerAccount}/1m`,
+      RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS: `${LIMITS.loginPerAccountAddress}/1m`,
       RATE_LIMIT_LOGIN_PER_ADDRESS: `${LIMITS.loginPerAddress}/1m`,
       RATE_LIMIT_SIGNUP_PER_ADDRESS: `${LIMITS.signupPerAddress}/1m`,
     };
@@ -280,6 +281,26 @@ describe('two instances behind nginx', { skip }, () => {
     }
   });
 
+  it("counts one address's failures on an account over A and B together, without locking the owner out", async () => {
+    const user = await createUser(a.baseUrl);
+    const stranger = freshAddress();
+    for (let i = 0; i < LIMITS.loginPerAccountAddress; i += 1) {
+      const way = i % 2 === 0 ? 'A' : 'B';
+      const res = await login(ways[way], user.email, 'wrong password', stranger);
+      assert.equal(res.status, 401, `attempt ${i + 1} through ${way}: ${res.text}`);
+    }
+    // Refused everywhere from that address, however often it tries: more tries than the
+    // account-wide limit, none of which counts toward it.
+    for (let i = 0; i <= LIMITS.loginPerAccount; i += 1) {
+      const way = ['A', 'B', 'nginx'][i % 3];
+      assertTooMany(await login(ways[way], user.email, user.password, stranger), 60, `through ${way}`);
+    }
+    for (const way of ['A', 'B', 'nginx']) {
+      const res = await login(ways[way], user.email, user.password);
+      assert.equal(res.status, 200, `the owner through ${way}: ${res.text}`);
+    }
+  });
+
   it('counts login attempts from one address over A and B together', async () => {
     const address = freshAddress();
     for (let i = 0; i < LIMITS.loginPerAddress; i += 1) {
@@ -318,12 +339,15 @@ describe('two instances behind nginx', { skip }, () => {
       const res = await login(base, admin.email, admin.password);
       assert.equal(res.status, 200, `login through ${way}: ${res.text}`);
     }
-    // Limits fail open: more logins on one account than its limit allows all succeed.
+    // Limits fail open: more failed logins on one account, from one address, than either
+    // account limit allows are all answered, and the right password still works.
+    const guesser = freshAddress();
     for (let i = 0; i <= LIMITS.loginPerAccount; i += 1) {
       const way = i % 2 === 0 ? 'A' : 'B';
-      const res = await login(ways[way], admin.email, admin.password);
-      assert.equal(res.status, 200, `login ${i + 1} through ${way}: ${res.text}`);
+      const res = await login(ways[way], admin.email, 'wrong password', guesser);
+      assert.equal(res.status, 401, `failed login ${i + 1} through ${way}: ${res.text}`);
     }
+    assert.equal((await login(b.baseUrl, admin.email, admin.password, guesser)).status, 200, 'the right password');
     const track = await upload(a.baseUrl, admin.token, 'Without Redis');
     assert.deepEqual(ids(await listTracks(b.baseUrl)), [track._id, ...listed]);
     await assertStreams(b.baseUrl, track._id);

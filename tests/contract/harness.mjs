@@ -273,6 +273,7 @@ function serverEnvironment(dataDir, backends, overrides) {
     // its own small limits.
     RATE_LIMIT_LOGIN_PER_ADDRESS: '100000/1m',
     RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000/1m',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS: '100000/1m',
     RATE_LIMIT_SIGNUP_PER_ADDRESS: '100000/1m',
   });
   Object.assign(env, backends);

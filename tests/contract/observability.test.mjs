@@ -3,7 +3,20 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { api, breakDatabase, breakMediaStore, createAdmin, createUser, randomHex, startServer } from './harness.mjs';
+import { api, breakDatabase, breakMediaStore, createAdmin, createUser, randomHex, skipWithServices, startServer } from './harness.mjs';
+
+// A public readiness answer: the overall status and, per component, ok/error and latency,
+// nothing more; `secrets` (paths, hosts, bucket names) appear nowhere in it.
+function assertBareReadiness(res, secrets) {
+  assert.deepEqual(Object.keys(res.json).sort(), ['components', 'status']);
+  assert.deepEqual(Object.keys(res.json.components).sort(), ['cache', 'database', 'storage']);
+  for (const [name, component] of Object.entries(res.json.components)) {
+    assert.deepEqual(Object.keys(component).sort(), ['latencyMs', 'status'], `${name}: ${res.text}`);
+    assert.match(component.status, /^(ok|error)$/);
+    assert.equal(typeof component.latencyMs, 'number');
+  }
+  for (const secret of secrets) assert.ok(!res.text.includes(secret), `the answer names ${secret}: ${res.text}`);
+}
 
 describe('readiness', () => {
   let server;
@@ -11,6 +24,38 @@ describe('readiness', () => {
     server = await startServer();
   });
   after(() => server?.stop());
+
+  it('names no file, path or error text when the database fails, and logs the detail', { skip: skipWithServices('the database is a PostgreSQL server') }, async () => {
+    const restore = await breakDatabase(server.dataDir);
+    try {
+      const down = await api(server.baseUrl, 'GET', '/api/health/ready');
+      assert.equal(down.status, 503);
+      assert.equal(down.json.components.database.status, 'error');
+      assertBareReadiness(down, [server.dataDir, 'volkrin.db', 'missing', 'sqlite']);
+    } finally {
+      await restore();
+    }
+    const output = await server.waitForOutput('database is failing');
+    const line = output.split('\n').find((l) => l.includes('database is failing'));
+    assert.ok(line.includes(path.join(server.dataDir, 'volkrin.db')), `the log line does not name the file: ${line}`);
+    assert.equal((await api(server.baseUrl, 'GET', '/api/health/ready')).status, 200);
+  });
+
+  it('names no directory or error text when the media directory fails, and logs the detail', { skip: skipWithServices('media are in a bucket (s3-storage.test.mjs checks that answer)') }, async () => {
+    const restore = await breakMediaStore(server.dataDir);
+    try {
+      const down = await api(server.baseUrl, 'GET', '/api/health/ready');
+      assert.equal(down.status, 503);
+      assert.equal(down.json.components.storage.status, 'error');
+      assertBareReadiness(down, [server.dataDir, 'media', 'No such file']);
+    } finally {
+      await restore();
+    }
+    const output = await server.waitForOutput('storage is failing');
+    const line = output.split('\n').find((l) => l.includes('storage is failing'));
+    assert.ok(line.includes(path.join(server.dataDir, 'media')), `the log line does not name the directory: ${line}`);
+    assert.equal((await api(server.baseUrl, 'GET', '/api/health/ready')).status, 200);
+  });
 
   it('answers 200 with every component ok on a healthy server', async () => {
     const res = await api(server.baseUrl, 'GET', '/api/health/ready');

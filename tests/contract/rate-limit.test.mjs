@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { createUser, login, metricValue, newUserFields, randomHex, readMetrics, signup, startServer } from './harness.mjs';
+import { api, createUser, login, metricValue, newUserFields, randomHex, readMetrics, signup, startServer } from './harness.mjs';
 
 const TOO_MANY = { message: 'Too many requests, please try again later' };
 
@@ -48,40 +48,101 @@ describe('sign-up limit per client address', () => {
   });
 });
 
-describe('login limits per account and per client address', () => {
+// A login from the given client address: the servers below trust X-Forwarded-For from the
+// loopback (TRUST_PROXY), so each address is written in that header. The addresses are
+// documentation ones (RFC 5737).
+function loginFrom(base, address, email, password) {
+  return api(base, 'POST', '/api/auth/login', { json: { email, password }, headers: { 'X-Forwarded-For': address } });
+}
+
+let addressCount = 0;
+function freshAddress() {
+  addressCount += 1;
+  return `198.51.100.${addressCount}`;
+}
+
+describe('login limits per account and address, and per account', () => {
   let server;
-  let locked;
-  let others;
+  let base;
   before(async () => {
     server = await startServer({
-      env: { RATE_LIMIT_LOGIN_PER_ADDRESS: '9/1m', RATE_LIMIT_LOGIN_PER_ACCOUNT: '3/1m' },
+      env: {
+        TRUST_PROXY: '127.0.0.1',
+        RATE_LIMIT_LOGIN_PER_ADDRESS: '1000/1m',
+        RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS: '3/1m',
+        RATE_LIMIT_LOGIN_PER_ACCOUNT: '8/1m',
+      },
     });
-    locked = await createUser(server.baseUrl);
-    others = [await createUser(server.baseUrl), await createUser(server.baseUrl)];
+    base = server.baseUrl;
   });
   after(() => server?.stop());
 
-  it('locks an account after its limit, whatever the case of its email, without counting failed logins', async () => {
-    const before = await failedLogins(server.baseUrl);
+  it("lets the owner log in from another address however long a stranger keeps guessing from one", async () => {
+    const owner = await createUser(base);
+    const stranger = freshAddress();
+    const before = await failedLogins(base);
     for (let i = 0; i < 3; i += 1) {
-      assert.equal((await login(server.baseUrl, locked.email, 'wrong password')).status, 401);
+      assert.equal((await loginFrom(base, stranger, owner.email, 'wrong password')).status, 401);
     }
-    assert.equal(await failedLogins(server.baseUrl), before + 3);
-    // The right password does not help within the window (attempts 4 and 5 from here).
-    assertTooMany(await login(server.baseUrl, locked.email, locked.password), 60);
-    assertTooMany(await login(server.baseUrl, ` ${locked.email.toUpperCase()} `, 'wrong password'), 60);
-    assert.equal(await failedLogins(server.baseUrl), before + 3, 'a 429 counted as a failed login');
+    assert.equal(await failedLogins(base), before + 3);
+    // Past the limit of its pair, the stranger is refused, whatever the case of the email,
+    // and these refusals do not count toward the account's own limit (8).
+    for (let i = 0; i < 12; i += 1) {
+      assertTooMany(await loginFrom(base, stranger, i % 2 ? owner.email.toUpperCase() : owner.email, 'wrong password'), 60);
+    }
+    assertTooMany(await loginFrom(base, stranger, owner.email, owner.password), 60);
+    assert.equal(await failedLogins(base), before + 3, 'a 429 counted as a failed login');
+    const fromHome = await loginFrom(base, freshAddress(), owner.email, owner.password);
+    assert.equal(fromHome.status, 200, fromHome.text);
   });
 
-  it('leaves other accounts alone until the address reaches its own limit', async () => {
-    // Attempts 6 to 9 from this address, two per account.
-    for (const other of [...others, ...others]) {
-      assert.equal((await login(server.baseUrl, other.email, other.password)).status, 200);
+  it('never counts a successful login toward the account limits', async () => {
+    const owner = await createUser(base);
+    const home = freshAddress();
+    for (let i = 0; i < 12; i += 1) {
+      const res = await loginFrom(base, home, owner.email, owner.password);
+      assert.equal(res.status, 200, `login ${i + 1}: ${res.text}`);
+    }
+    // The pair's three failures are still all allowed.
+    for (let i = 0; i < 3; i += 1) {
+      assert.equal((await loginFrom(base, home, owner.email, 'wrong password')).status, 401);
+    }
+    assertTooMany(await loginFrom(base, home, owner.email, owner.password), 60);
+  });
+
+  it('stops a guesser spread over many addresses at the account-wide limit', async () => {
+    const owner = await createUser(base);
+    for (let i = 0; i < 8; i += 1) {
+      assert.equal((await loginFrom(base, freshAddress(), owner.email, 'wrong password')).status, 401, `guess ${i + 1}`);
+    }
+    assertTooMany(await loginFrom(base, freshAddress(), owner.email, 'wrong password'), 60);
+    assertTooMany(await loginFrom(base, freshAddress(), ` ${owner.email.toUpperCase()} `, owner.password), 60);
+    // Other accounts are not affected.
+    const other = await createUser(base);
+    assert.equal((await loginFrom(base, freshAddress(), other.email, other.password)).status, 200);
+  });
+});
+
+describe('login limit per client address', () => {
+  let server;
+  before(async () => {
+    server = await startServer({ env: { TRUST_PROXY: '127.0.0.1', RATE_LIMIT_LOGIN_PER_ADDRESS: '5/1m' } });
+  });
+  after(() => server?.stop());
+
+  it('counts every attempt from one address, on any account, and leaves other addresses alone', async () => {
+    const users = [await createUser(server.baseUrl), await createUser(server.baseUrl)];
+    const address = freshAddress();
+    for (let i = 0; i < 5; i += 1) {
+      const user = users[i % 2];
+      const password = i === 4 ? 'wrong password' : user.password;
+      assert.equal((await loginFrom(server.baseUrl, address, user.email, password)).status, i === 4 ? 401 : 200);
     }
     const before = await failedLogins(server.baseUrl);
-    assertTooMany(await login(server.baseUrl, others[0].email, others[0].password), 60);
-    assertTooMany(await login(server.baseUrl, `fresh-${randomHex(4)}@example.com`, 'whatever pw'), 60);
+    assertTooMany(await loginFrom(server.baseUrl, address, users[0].email, users[0].password), 60);
+    assertTooMany(await loginFrom(server.baseUrl, address, `fresh-${randomHex(4)}@example.com`, 'whatever pw'), 60);
     assert.equal(await failedLogins(server.baseUrl), before);
+    assert.equal((await loginFrom(server.baseUrl, freshAddress(), users[0].email, users[0].password)).status, 200);
   });
 });
 
@@ -116,25 +177,33 @@ describe('limits shared through Redis', () => {
     const env = {
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: `volkrin-contract-${randomHex(6)}:`,
+      TRUST_PROXY: '127.0.0.1',
       RATE_LIMIT_LOGIN_PER_ADDRESS: '100000/1m',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS: '2/1m',
       RATE_LIMIT_LOGIN_PER_ACCOUNT: '4/1m',
     };
     servers.push(await startServer({ env }), await startServer({ env }));
   });
   after(() => Promise.all(servers.map((s) => s.stop())));
 
-  it('count an account across instances', { skip }, async () => {
+  it('count an account, and an account from one address, across instances', { skip }, async () => {
     const [a, b] = servers;
     // Each instance has its own database: the account exists only on a, which is fine,
-    // since the limit applies before the lookup.
+    // since the limits apply before the lookup.
     const user = await createUser(a.baseUrl);
-    assert.equal((await login(a.baseUrl, user.email, 'wrong password')).status, 401);
-    assert.equal((await login(b.baseUrl, user.email, 'wrong password')).status, 401);
-    assert.equal((await login(a.baseUrl, user.email, 'wrong password')).status, 401);
-    assert.equal((await login(a.baseUrl, user.email, user.password)).status, 200);
+    const stranger = freshAddress();
+    const home = freshAddress();
+    assert.equal((await loginFrom(a.baseUrl, stranger, user.email, 'wrong password')).status, 401);
+    assert.equal((await loginFrom(b.baseUrl, stranger, user.email, 'wrong password')).status, 401);
+    assertTooMany(await loginFrom(a.baseUrl, stranger, user.email, user.password), 60);
+    // The owner's success from home is neither refused nor counted.
+    assert.equal((await loginFrom(a.baseUrl, home, user.email, user.password)).status, 200);
+    // Failures 3 and 4 for the account, from two more addresses: still within its limit.
+    assert.equal((await loginFrom(b.baseUrl, freshAddress(), user.email, 'wrong password')).status, 401);
+    assert.equal((await loginFrom(a.baseUrl, freshAddress(), user.email, 'wrong password')).status, 401);
     const before = await failedLogins(b.baseUrl);
-    assertTooMany(await login(b.baseUrl, user.email, user.password), 60);
-    assertTooMany(await login(a.baseUrl, user.email, user.password), 60);
+    assertTooMany(await loginFrom(b.baseUrl, home, user.email, user.password), 60);
+    assertTooMany(await loginFrom(a.baseUrl, freshAddress(), user.email, user.password), 60);
     assert.equal(await failedLogins(b.baseUrl), before);
   });
 });

@@ -115,7 +115,8 @@ test('an uploaded track is served from the bucket through presigned URLs', { ski
 });
 
 test('an unreachable media store answers 502 and leaves no track', { skip }, async () => {
-  const server = await startServer({ env: s3Env({ S3_ENDPOINT: `http://127.0.0.1:${await closedPort()}` }) });
+  const port = await closedPort();
+  const server = await startServer({ env: s3Env({ S3_ENDPOINT: `http://127.0.0.1:${port}` }) });
   try {
     const admin = await createAdmin(server.baseUrl, ADMIN_SECRET);
     const res = await api(server.baseUrl, 'POST', '/api/tracks/upload', { token: admin.token, body: uploadForm('Nowhere') });
@@ -133,7 +134,13 @@ test('an unreachable media store answers 502 and leaves no track', { skip }, asy
     assert.ok(storageErrors && Number(storageErrors[1]) >= 1, metrics);
     const ready = await api(server.baseUrl, 'GET', '/api/health/ready');
     assert.equal(ready.status, 503, ready.text);
-    assert.ok(!ready.text.includes('S3RVER'));
+    assert.deepEqual(ready.json.components.storage, { status: 'error', latencyMs: ready.json.components.storage.latencyMs });
+    // The answer is public: the bucket and the endpoint go to the log only.
+    for (const secret of ['S3RVER', s3Env().S3_BUCKET, '127.0.0.1', 'HeadBucket']) {
+      assert.ok(!ready.text.includes(secret), `the readiness answer names ${secret}: ${ready.text}`);
+    }
+    const logged = server.output().split('\n').find((line) => line.includes('storage is failing'));
+    assert.ok(logged?.includes(s3Env().S3_BUCKET), `the log does not name the bucket: ${logged}`);
   } finally {
     await server.stop();
   }

@@ -448,6 +448,29 @@ describe('configuration errors at start-up', () => {
     assert.ok(lines(output).some((line) => line.includes('JWT_SECRET')), output);
   });
 
+  it('stops in production on a JWT_SECRET shorter than 32 bytes, naming it but not its value', async () => {
+    for (const secret of ['x', `short-${randomHex(12)}`]) {
+      const output = await assertRefusesToStart({ APP_ENV: 'production', PASSWORD_HASH_COST: undefined, JWT_SECRET: secret });
+      const named = lines(output).filter((line) => line.includes('JWT_SECRET'));
+      assert.equal(named.length, 1, output);
+      assert.match(named[0], /at least 32 bytes/);
+      if (secret.length > 1) assert.ok(!output.includes(secret), `the output contains the secret: ${output}`);
+    }
+  });
+
+  it('starts in development on a short JWT_SECRET and warns once, without its value', async () => {
+    const secret = `short-${randomHex(12)}`;
+    const server = await startServer({ env: { JWT_SECRET: secret } });
+    try {
+      await createUser(server.baseUrl);
+      const output = await server.waitForOutput('JWT_SECRET');
+      assert.equal(lines(output).filter((line) => line.includes('JWT_SECRET is shorter than 32 bytes')).length, 1, output);
+      assert.ok(!output.includes(secret), 'the output contains the secret');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('stops on MONGO_URI with a line naming it and DATABASE_URL, without its password', async () => {
     const output = await assertRefusesToStart({ MONGO_URI: 'mongodb://user:pw@h/db' });
     assert.ok(lines(output).some((line) => line.includes('MONGO_URI') && line.includes('DATABASE_URL')), output);

@@ -22,16 +22,31 @@ end
 return {count, ttl}
 )lua";
 
+// KEYS[1] the counter. Returns the count left. DECR keeps the key's expiry; a key that has
+// expired (its window ended) or holds nothing is not brought back as a negative count.
+constexpr std::string_view kRefundScript = R"lua(
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0
+)lua";
+
 }  // namespace
 
 RedisRateLimiter::RedisRateLimiter(std::shared_ptr<redis::RedisClient> client)
     : client_(std::move(client)) {}
 
-boost::asio::awaitable<RateDecision> RedisRateLimiter::hit(std::string_view key, unsigned limit,
-                                                           std::chrono::seconds window) {
+std::string RedisRateLimiter::counter_key(std::string_view key) const {
   std::string full = client_->settings().key_prefix;
   full += "rate:";
   full += key;
+  return full;
+}
+
+boost::asio::awaitable<RateDecision> RedisRateLimiter::hit(std::string_view key, unsigned limit,
+                                                           std::chrono::seconds window) {
+  const std::string full = counter_key(key);
   const std::string window_ms = std::to_string(std::chrono::milliseconds(window).count());
   std::string command = redis::encode_command({"EVAL", kHitScript, "1", full, window_ms});
   std::string error;
@@ -52,6 +67,23 @@ boost::asio::awaitable<RateDecision> RedisRateLimiter::hit(std::string_view key,
   }
   client_->record_failure("rate limit", error);
   co_return RateDecision{};
+}
+
+boost::asio::awaitable<void> RedisRateLimiter::refund(std::string_view key) {
+  const std::string full = counter_key(key);
+  std::string command = redis::encode_command({"EVAL", kRefundScript, "1", full});
+  std::string error;
+  try {
+    const RespValue reply = co_await client_->execute(std::move(command));
+    if (reply.type == RespValue::Type::integer) {
+      client_->record_success();
+      co_return;
+    }
+    error = reply.is_error() ? reply.text : "unexpected reply";
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  client_->record_failure("rate limit refund", error);
 }
 
 }  // namespace volkrin

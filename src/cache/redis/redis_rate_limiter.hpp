@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "cache/redis/redis_client.hpp"
 #include "ports/rate_limiter.hpp"
@@ -21,8 +22,12 @@ class RedisRateLimiter final : public RateLimiter {
 
   boost::asio::awaitable<RateDecision> hit(std::string_view key, unsigned limit,
                                            std::chrono::seconds window) override;
+  // DECR in a script that leaves a missing or zero counter alone (and its expiry as it is).
+  boost::asio::awaitable<void> refund(std::string_view key) override;
 
  private:
+  std::string counter_key(std::string_view key) const;
+
   std::shared_ptr<redis::RedisClient> client_;
 };
 

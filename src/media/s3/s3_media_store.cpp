@@ -33,6 +33,13 @@ constexpr std::size_t kMaxMessageText = 200;
   throw BackendFailure(Backend::storage, message);
 }
 
+// A failed create or write in the spool directory: a full disk there is StorageFull.
+[[noreturn]] void fail_spool(const std::string& what, int error) {
+  const std::string message = what + ": " + std::system_category().message(error);
+  if (is_storage_full(error)) throw StorageFull(message);
+  fail(message);
+}
+
 void check_key(std::string_view key) {
   if (!is_safe_storage_key(key)) throw std::invalid_argument("unsafe media key");
 }
@@ -241,8 +248,7 @@ class S3Upload final : public MediaUpload {
       const ssize_t written = ::write(file_.get(), bytes.data(), bytes.size());
       if (written < 0) {
         if (errno == EINTR) continue;
-        fail("cannot spool an upload to " + spool_.parent_path().string() + ": " +
-             std::system_category().message(errno));
+        fail_spool("cannot spool an upload to " + spool_.parent_path().string(), errno);
       }
       bytes.remove_prefix(static_cast<std::size_t>(written));
     }
@@ -379,8 +385,7 @@ std::unique_ptr<MediaUpload> S3MediaStore::begin_upload(std::string_view key) {
   std::filesystem::path spool = dir / name;
   UniqueFd file(::open(spool.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!file) {
-    fail("cannot create a spool file in " + dir.string() + ": " +
-         std::system_category().message(errno));
+    fail_spool("cannot create a spool file in " + dir.string(), errno);
   }
   return std::make_unique<S3Upload>(shared_, std::string(key), std::move(spool), std::move(file));
 }

@@ -91,7 +91,9 @@ std::vector<std::unique_ptr<SqliteConnection>> SqliteMetadataStore::open_connect
 }
 
 void SqliteMetadataStore::ping() {
-  if (identify(db_file_) != opened_file_) throw std::runtime_error("database file is missing");
+  if (identify(db_file_) != opened_file_) {
+    throw std::runtime_error("database file " + db_file_.string() + " is missing or was replaced");
+  }
   auto connection = pool_.acquire();
   auto statement = connection->prepare("SELECT 1");
   if (!statement.step() || statement.column_int64(0) != 1) {

@@ -16,6 +16,7 @@
 #include "http/client_gone.hpp"
 #include "http/fake_request.hpp"
 #include "support/api_error.hpp"
+#include "support/backend_failure.hpp"
 #include "support/metrics.hpp"
 #include "test_support.hpp"
 
@@ -81,6 +82,11 @@ Pipeline make_pipeline(std::shared_ptr<Observed> seen) {
   router.add("GET", "/api/pipeline-fail/crash", Access::open,
              [](Request&) -> boost::asio::awaitable<Response> {
                throw std::runtime_error(std::string(kSecretText));
+               co_return ok_response();
+             });
+  router.add("GET", "/api/pipeline-fail/full", Access::open,
+             [](Request&) -> boost::asio::awaitable<Response> {
+               throw StorageFull(std::string(kSecretText));
                co_return ok_response();
              });
   router.add("GET", "/api/pipeline-fail/gone", Access::open,
@@ -234,6 +240,17 @@ TEST_F(PipelineTest, other_exceptions_become_500_without_their_text) {
   for (const auto& [name, value] : r.headers) {
     EXPECT_THAT(value, Not(HasSubstr("hunter2"))) << name;
   }
+}
+
+TEST_F(PipelineTest, FullStorageIs507StorageFullAndIsCounted) {
+  const auto before = metrics().storage_full.value();
+  const Response r = handle(FakeRequest("GET", "/api/pipeline-fail/full"));
+  EXPECT_EQ(r.status, 507);
+  EXPECT_EQ(body_of(r), message("Storage is full; try again later"));
+  EXPECT_EQ(metrics().storage_full.value(), before + 1);
+  EXPECT_THAT(metrics().exposition(),
+              HasSubstr("\nvolkrin_storage_full_total " +
+                        std::to_string(metrics().storage_full.value()) + "\n"));
 }
 
 TEST_F(PipelineTest, client_that_went_away_gets_499_and_the_connection_is_closed) {

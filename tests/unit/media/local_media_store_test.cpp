@@ -24,6 +24,8 @@
 
 #include "media/media_store_conformance.hpp"
 #include "test_support.hpp"
+#include "media/small_tmpfs.hpp"
+#include "support/backend_failure.hpp"
 
 namespace volkrin {
 namespace {
@@ -359,6 +361,22 @@ TEST_F(LocalMediaStoreTest, WriteFailureNamesTheStorageProblemAndLeavesNothing) 
   EXPECT_EQ(store().stat(key), std::nullopt);
 }
 
+TEST_F(LocalMediaStoreTest, FullDiskThrowsStorageFullAndLeavesNothing) {
+  const test::SmallTmpfs disk(root());
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << disk.why_not();
+  const auto key = media_key(1);
+  auto upload = store().begin_upload(key);
+  const auto staged = *upload->staged_path();
+  EXPECT_THROW(upload->write(std::string(std::size_t{2} << 20, 'x')), StorageFull);
+  upload.reset();
+  EXPECT_FALSE(fs::exists(staged));
+  EXPECT_EQ(store().stat(key), std::nullopt);
+  EXPECT_TRUE(names_in(incoming()).empty());
+  // The room is back: an object that fits is stored.
+  put_object(store(), media_key(2), std::string(std::size_t{64} << 10, 'y'));
+  EXPECT_TRUE(store().stat(media_key(2)).has_value());
+}
+
 TEST_F(LocalMediaStoreTest, UploadMayOutliveTheStore) {
   const auto key = media_key(1);
   auto upload = store().begin_upload(key);
@@ -477,10 +495,11 @@ TEST_P(LocalMediaStoreContainment, CannotCommitIntoADirectorySwappedForASymlinkM
   EXPECT_TRUE(names_in(incoming()).empty());
 }
 
-TEST_P(LocalMediaStoreContainment, CannotReadOrRemoveThroughASymlinkedDirectory) {
+// A key reached through a link reads as absent (the API answers 404), and is not followed.
+TEST_P(LocalMediaStoreContainment, ReadsThroughASymlinkedDirectoryFindNothing) {
   fs::create_directory_symlink(outside(), root() / "audio");
-  EXPECT_THROW(store().stat("audio/secret.mp3"), std::runtime_error);
-  EXPECT_THROW(store().open("audio/secret.mp3"), std::runtime_error);
+  EXPECT_EQ(store().stat("audio/secret.mp3"), std::nullopt);
+  EXPECT_EQ(store().open("audio/secret.mp3"), nullptr);
   EXPECT_THROW(store().remove("audio/secret.mp3"), std::runtime_error);
   EXPECT_EQ(read_file(outside() / "secret.mp3"), "outside bytes");
 }
@@ -488,8 +507,8 @@ TEST_P(LocalMediaStoreContainment, CannotReadOrRemoveThroughASymlinkedDirectory)
 TEST_P(LocalMediaStoreContainment, SymlinkedObjectIsNeitherReadNorOverwritten) {
   fs::create_directory(root() / "audio");
   fs::create_symlink(outside() / "secret.mp3", root() / "audio" / "link.mp3");
-  EXPECT_THROW(store().stat("audio/link.mp3"), std::runtime_error);
-  EXPECT_THROW(store().open("audio/link.mp3"), std::runtime_error);
+  EXPECT_EQ(store().stat("audio/link.mp3"), std::nullopt);
+  EXPECT_EQ(store().open("audio/link.mp3"), nullptr);
   EXPECT_THROW(put_object(store(), "audio/link.mp3", "overwrite"), std::runtime_error);
   EXPECT_EQ(read_file(outside() / "secret.mp3"), "outside bytes");
   // Removing the key drops the link itself, never its target.
@@ -500,7 +519,20 @@ TEST_P(LocalMediaStoreContainment, SymlinkedObjectIsNeitherReadNorOverwritten) {
 TEST_P(LocalMediaStoreContainment, SymlinkPointingInsideTheRootIsRefusedToo) {
   put_object(store(), "audio/real.mp3", "inside");
   fs::create_directory_symlink(root() / "audio", root() / "thumbnails");
-  EXPECT_THROW(store().stat("thumbnails/real.mp3"), std::runtime_error);
+  EXPECT_EQ(store().stat("thumbnails/real.mp3"), std::nullopt);
+  EXPECT_EQ(store().open("thumbnails/real.mp3"), nullptr);
+  fs::create_symlink("real.mp3", root() / "audio" / "alias.mp3");
+  EXPECT_EQ(store().stat("audio/alias.mp3"), std::nullopt);
+  EXPECT_EQ(store().open("audio/alias.mp3"), nullptr);
+  EXPECT_EQ(read_file(root() / "audio" / "real.mp3"), "inside");
+}
+
+TEST_P(LocalMediaStoreContainment, DanglingSymlinkReadsAsAbsent) {
+  fs::create_directory(root() / "audio");
+  fs::create_symlink(outside() / "nothing-here.mp3", root() / "audio" / "dangling.mp3");
+  EXPECT_EQ(store().stat("audio/dangling.mp3"), std::nullopt);
+  EXPECT_EQ(store().open("audio/dangling.mp3"), nullptr);
+  EXPECT_FALSE(fs::exists(outside() / "nothing-here.mp3"));
 }
 
 TEST_P(LocalMediaStoreContainment, SymlinkedStagingDirectoryIsNeverWrittenOrSwept) {

@@ -33,6 +33,8 @@
 #include <vector>
 
 #include "media/media_store_conformance.hpp"
+#include "media/small_tmpfs.hpp"
+#include "test_support.hpp"
 #include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/sigv4.hpp"
@@ -525,6 +527,17 @@ TEST_F(S3MediaStoreOffline, silent_server_times_out) {
               ::testing::ThrowsMessage<BackendFailure>(HasSubstr("timed out after 300 ms")));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
   ::close(listener);
+}
+
+TEST_F(S3MediaStoreOffline, FullSpoolThrowsStorageFullAndLeavesNothing) {
+  const test::SmallTmpfs disk(dir_.path() / "spool");
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << disk.why_not();
+  auto store = make(aws());
+  auto upload = store.begin_upload("audio/x.mp3");
+  // Below the part size: nothing is sent, the bytes only meet the spool's disk.
+  EXPECT_THROW(upload->write(std::string(std::size_t{2} << 20, 'x')), StorageFull);
+  upload.reset();
+  EXPECT_TRUE(fs::is_empty(dir_.path() / "spool"));
 }
 
 TEST_F(S3MediaStoreOffline, open_never_hands_out_local_files) {

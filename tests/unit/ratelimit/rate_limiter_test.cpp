@@ -72,6 +72,33 @@ TEST(MemoryRateLimiter, refused_hits_do_not_overflow_the_count) {
   EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
 }
 
+TEST(MemoryRateLimiter, RefundTakesBackOneAllowedHit) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
+  EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
+  limiter.refund_now("a");
+  EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed) << "the refunded hit left room for one";
+  EXPECT_FALSE(limiter.hit_now("a", 2, 60s).allowed);
+}
+
+TEST(MemoryRateLimiter, RefundNeverGoesBelowZeroNorOutlivesItsWindow) {
+  FakeClock clock;
+  MemoryRateLimiter limiter(1000, clock.source());
+  limiter.refund_now("unknown");
+  EXPECT_EQ(limiter.size(), 0u) << "a refund creates no window";
+  EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
+  limiter.refund_now("a");
+  limiter.refund_now("a");
+  limiter.refund_now("a");
+  EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
+  EXPECT_FALSE(limiter.hit_now("a", 1, 60s).allowed) << "extra refunds banked nothing";
+  clock.advance(60s);
+  limiter.refund_now("a");  // the window has ended: nothing to take back
+  EXPECT_TRUE(limiter.hit_now("a", 1, 60s).allowed);
+  EXPECT_FALSE(limiter.hit_now("a", 1, 60s).allowed);
+}
+
 TEST(MemoryRateLimiter, ended_windows_are_pruned) {
   FakeClock clock;
   MemoryRateLimiter limiter(100'000, clock.source());
@@ -169,6 +196,38 @@ TEST(RedisRateLimiter, concurrent_hits_are_counted_exactly) {
   EXPECT_EQ(allowed, 100);
 }
 
+TEST(RedisRateLimiter, RefundTakesBackOneHitAndKeepsTheWindow) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  const RedisSettings settings = test::redis_settings(url);
+  test::RedisHarness harness(settings);
+  RedisRateLimiter limiter(harness.client);
+  EXPECT_TRUE(run_coroutine(limiter.hit("r", 2, 60s)).allowed);
+  EXPECT_TRUE(run_coroutine(limiter.hit("r", 2, 60s)).allowed);
+  run_coroutine(limiter.refund("r"));
+  EXPECT_TRUE(run_coroutine(limiter.hit("r", 2, 60s)).allowed) << "the refunded hit left room for one";
+  EXPECT_FALSE(run_coroutine(limiter.hit("r", 2, 60s)).allowed);
+  const auto pttl = run_coroutine(
+      harness.client->execute(redis::encode_command({"PTTL", settings.key_prefix + "rate:r"})));
+  EXPECT_GT(pttl.integer, 0) << "the counter kept its expiry";
+  EXPECT_LE(pttl.integer, 60000);
+}
+
+TEST(RedisRateLimiter, RefundOfAMissingOrEmptyCounterLeavesNothing) {
+  VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
+  const RedisSettings settings = test::redis_settings(url);
+  test::RedisHarness harness(settings);
+  RedisRateLimiter limiter(harness.client);
+  run_coroutine(limiter.refund("none"));
+  const auto exists = run_coroutine(harness.client->execute(
+      redis::encode_command({"EXISTS", settings.key_prefix + "rate:none"})));
+  EXPECT_EQ(exists.integer, 0) << "a refund creates no counter";
+  EXPECT_TRUE(run_coroutine(limiter.hit("z", 1, 60s)).allowed);
+  run_coroutine(limiter.refund("z"));
+  run_coroutine(limiter.refund("z"));
+  EXPECT_TRUE(run_coroutine(limiter.hit("z", 1, 60s)).allowed);
+  EXPECT_FALSE(run_coroutine(limiter.hit("z", 1, 60s)).allowed) << "extra refunds banked nothing";
+}
+
 TEST(RedisRateLimiter, redis_down_allows_and_counts_the_failure) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   // Port 1 on loopback: nothing listens there.
@@ -177,6 +236,8 @@ TEST(RedisRateLimiter, redis_down_allows_and_counts_the_failure) {
   const auto errors = test::cache_backend_errors();
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(run_coroutine(limiter.hit("a", 1, 60s)).allowed);
   EXPECT_EQ(test::cache_backend_errors(), errors + 5);
+  EXPECT_NO_THROW(run_coroutine(limiter.refund("a")));
+  EXPECT_EQ(test::cache_backend_errors(), errors + 6);
 }
 
 TEST(RateKeys, ipv4_addresses_are_kept_as_they_are) {

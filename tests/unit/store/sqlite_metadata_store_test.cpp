@@ -251,7 +251,8 @@ TEST_F(SqliteMetadataStoreTest,
   moved += ".moved";
   std::filesystem::rename(db_file(), moved);
   EXPECT_THAT([&] { store.ping(); },
-              ThrowsMessage<std::runtime_error>(StrEq("database file is missing")));
+              ThrowsMessage<std::runtime_error>(
+                  StrEq("database file " + db_file().string() + " is missing or was replaced")));
   std::filesystem::rename(moved, db_file());
   EXPECT_NO_THROW(store.ping());
 }
@@ -263,7 +264,8 @@ TEST_F(SqliteMetadataStoreTest, ping_throws_when_the_file_is_replaced_by_another
   std::filesystem::copy_file(db_file(), copy);
   std::filesystem::rename(copy, db_file());
   EXPECT_THAT([&] { store.ping(); },
-              ThrowsMessage<std::runtime_error>(StrEq("database file is missing")));
+              ThrowsMessage<std::runtime_error>(
+                  StrEq("database file " + db_file().string() + " is missing or was replaced")));
 }
 
 TEST_F(SqliteMetadataStoreTest, upgrade_indexes_tracks_stored_before_the_search_index_existed) {

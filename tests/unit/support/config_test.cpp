@@ -229,12 +229,25 @@ TEST(Config, development_without_jwt_secret_leaves_it_empty) {
   EXPECT_TRUE(load({{"APP_ENV", "development"}}).jwt_secret.empty());
 }
 
-TEST(Config, short_jwt_secret_is_accepted_with_a_warning) {
-  const Config cfg = load({{"APP_ENV", "production"}, {"JWT_SECRET", "shortsecret"}});
+TEST(Config, short_jwt_secret_is_accepted_in_development_with_a_warning) {
+  const Config cfg = load({{"APP_ENV", "development"}, {"JWT_SECRET", "shortsecret"}});
   EXPECT_EQ(cfg.jwt_secret, "shortsecret");
   ASSERT_EQ(cfg.warnings.size(), 1U);
   EXPECT_NE(cfg.warnings[0].find("JWT_SECRET is shorter than 32 bytes"), std::string::npos);
   EXPECT_EQ(cfg.warnings[0].find("shortsecret"), std::string::npos);
+}
+
+TEST(Config, short_jwt_secret_is_refused_in_production) {
+  for (const std::string& secret :
+       {std::string("x"), std::string("shortsecret"), std::string(31, 'k')}) {
+    const std::string message = error_for({{"APP_ENV", "production"}, {"JWT_SECRET", secret}});
+    EXPECT_EQ(message, "JWT_SECRET: must be at least 32 bytes when APP_ENV=production (got " +
+                           std::to_string(secret.size()) +
+                           "); make one with `openssl rand -hex 32`")
+        << secret;
+  }
+  EXPECT_EQ(load({{"APP_ENV", "production"}, {"JWT_SECRET", std::string(32, 'k')}}).jwt_secret,
+            std::string(32, 'k'));
 }
 
 TEST(Config, long_jwt_secret_gives_no_warning) {
@@ -538,9 +551,12 @@ TEST(Config, rate_limits_have_defaults) {
   ASSERT_TRUE(cfg.login_per_address.has_value());
   EXPECT_EQ(cfg.login_per_address->limit, 20u);
   EXPECT_EQ(cfg.login_per_address->window, std::chrono::minutes(5));
+  ASSERT_TRUE(cfg.login_per_account_address.has_value());
+  EXPECT_EQ(cfg.login_per_account_address->limit, 10u);
+  EXPECT_EQ(cfg.login_per_account_address->window, std::chrono::minutes(15));
   ASSERT_TRUE(cfg.login_per_account.has_value());
-  EXPECT_EQ(cfg.login_per_account->limit, 10u);
-  EXPECT_EQ(cfg.login_per_account->window, std::chrono::minutes(15));
+  EXPECT_EQ(cfg.login_per_account->limit, 100u);
+  EXPECT_EQ(cfg.login_per_account->window, std::chrono::hours(1));
   ASSERT_TRUE(cfg.signup_per_address.has_value());
   EXPECT_EQ(cfg.signup_per_address->limit, 20u);
   EXPECT_EQ(cfg.signup_per_address->window, std::chrono::hours(1));
@@ -654,15 +670,21 @@ TEST(Config, rate_limits_parse_count_and_window) {
   EXPECT_FALSE(cfg.signup_per_address.has_value());
   const Config other = load({{"RATE_LIMIT_LOGIN_PER_ADDRESS", "20/5m"},
                              {"RATE_LIMIT_LOGIN_PER_ACCOUNT", "1000000/24h"},
+                             {"RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", "3/2m"},
                              {"RATE_LIMIT_SIGNUP_PER_ADDRESS", "1/1s"}});
   EXPECT_EQ(other.login_per_address->window, std::chrono::minutes(5));
   EXPECT_EQ(other.login_per_account->limit, 1000000u);
+  EXPECT_EQ(other.login_per_account_address->limit, 3u);
+  EXPECT_EQ(other.login_per_account_address->window, std::chrono::minutes(2));
   EXPECT_EQ(other.signup_per_address->window, std::chrono::seconds(1));
+  EXPECT_FALSE(load({{"RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", "off"}})
+                   .login_per_account_address.has_value());
 }
 
 TEST(Config, malformed_rate_limits_are_rejected) {
-  for (const char* name : {"RATE_LIMIT_LOGIN_PER_ADDRESS", "RATE_LIMIT_LOGIN_PER_ACCOUNT",
-                           "RATE_LIMIT_SIGNUP_PER_ADDRESS"}) {
+  for (const char* name :
+       {"RATE_LIMIT_LOGIN_PER_ADDRESS", "RATE_LIMIT_LOGIN_PER_ACCOUNT",
+        "RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS", "RATE_LIMIT_SIGNUP_PER_ADDRESS"}) {
     for (const char* value :
          {"20", "0/1m", "1/0m", "1/0", "1/25h", "1/86401", "20/5d", "abc", "1000001/1m", "-1/1m",
           "20/ 5m", "20/5M", "/5m", "20/", "Off", "20/5m/1"}) {
@@ -672,9 +694,11 @@ TEST(Config, malformed_rate_limits_are_rejected) {
 }
 
 TEST(Config, secrets_never_appear_in_error_messages) {
-  const std::string secret = "hunter2-very-secret-value";
+  // Long enough for production, so that the production case below fails on its hash cost.
+  const std::string secret = "hunter2-very-secret-value-0123456789";
   const std::vector<Vars> cases = {
       {{"JWT_SECRET", secret}, {"PORT", "bad"}},
+      {{"JWT_SECRET", "hunter2-short"}, {"APP_ENV", "production"}},
       {{"ADMIN_SECRET", secret}, {"APP_ENV", "staging"}},
       {{"AWS_SECRET_ACCESS_KEY", secret}, {"S3_BUCKET", "media"}},
       {{"JWT_SECRET", secret}, {"APP_ENV", "production"}, {"PASSWORD_HASH_COST", "min"}},
