@@ -7,7 +7,7 @@
 #include <string>
 
 #include "ratelimit/memory_rate_limiter.hpp"
-#include "support/run_coroutine.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {
