@@ -8,6 +8,7 @@
 
 #include "support/ascii.hpp"
 #include "support/config/sections.hpp"
+#include "support/config/url_authority.hpp"
 #include "support/config/values.hpp"
 #include "support/percent_decode.hpp"
 
@@ -15,7 +16,7 @@ namespace volkrin::config_detail {
 
 namespace {
 
-// A Redis server's host: IPv4, IPv6 (brackets optional) or a host name. Empty when invalid.
+// REDIS_HOST: IPv4, IPv6 (brackets optional) or a host name. Empty when invalid.
 std::string redis_host(std::string_view text) {
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
     text = text.substr(1, text.size() - 2);
@@ -58,36 +59,19 @@ void read_credentials(const char* name, const std::string& value, std::string_vi
 }
 
 // host[:port], the host an address (IPv6 in brackets) or a name.
-void read_host_and_port(const char* name, const std::string& value, std::string_view authority,
+void read_host_and_port(const char* name, const std::string& value, std::string_view text,
                         RedisSettings& settings) {
-  std::string_view host_part = authority;
-  std::string_view port_part;
-  bool has_port = false;
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) fail_redis_url(name, value, "has an invalid IPv6 address");
-    host_part = authority.substr(0, close + 1);
-    const auto tail = authority.substr(close + 1);
-    if (!tail.empty()) {
-      if (tail.front() != ':') fail_redis_url(name, value, "has an invalid host");
-      port_part = tail.substr(1);
-      has_port = true;
-    }
-  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
-    host_part = authority.substr(0, colon);
-    port_part = authority.substr(colon + 1);
-    has_port = true;
+  const UrlAuthority authority = read_authority(text);
+  if (authority.unclosed_literal) fail_redis_url(name, value, "has an invalid IPv6 address");
+  if (authority.after_literal) fail_redis_url(name, value, "has an invalid host");
+  if (authority.not_ipv6 || authority.bad_host) {
+    fail_redis_url(name, value, "has an invalid or missing host");
   }
-  if (!host_part.empty() && host_part.front() != '[' && is_ipv6(host_part)) {
-    fail_redis_url(name, value, "needs brackets around an IPv6 address");
-  }
-  settings.host = redis_host(host_part);
-  if (settings.host.empty()) fail_redis_url(name, value, "has an invalid or missing host");
-  if (has_port) {
-    const auto port = parse_decimal(port_part);
-    if (!port || *port < 1 || *port > 65535)
-      fail_redis_url(name, value, "has an invalid port (expected 1..65535)");
-    settings.port = static_cast<std::uint16_t>(*port);
+  settings.host = authority.host;
+  if (authority.port) {
+    const auto port = port_number(*authority.port);
+    if (!port) fail_redis_url(name, value, "has an invalid port (expected 1..65535)");
+    settings.port = *port;
   }
 }
 
