@@ -34,7 +34,7 @@ void read_metrics_access(const EnvLookup& env, Config& cfg);
 // server.cpp: TRUST_PROXY.
 void read_trusted_proxies(const EnvLookup& env, Config& cfg);
 
-// tls.cpp: TLS_CERT_FILE, TLS_KEY_FILE (both or neither; each must be readable).
+// tls.cpp: TLS_CERT_FILE, TLS_KEY_FILE (both or neither; check_config_files opens them).
 void read_tls(const EnvLookup& env, Config& cfg);
 
 // limits.cpp: MAX_AUDIO_SIZE, MAX_THUMBNAIL_SIZE.
