@@ -52,7 +52,9 @@ Config read_configuration() {
     text << file.rdbuf();
     dotenv = parse_env_file(text.str());
   }
-  return load_config(make_env_lookup(std::move(dotenv)));
+  Config config = load_config(make_env_lookup(std::move(dotenv)));
+  check_config_files(config);
+  return config;
 }
 
 Config load_configuration() {

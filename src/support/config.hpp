@@ -134,7 +134,9 @@ struct Config {
 // Looks a variable up; nullopt when unset. Empty values count as unset.
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
-// Validates every variable. Pure: touches no files. Throws ConfigError.
+// Validates every variable. Reads nothing but the variables, through `env` (which may read
+// NAME_FILE files: see make_env_lookup); the files the values name are opened later, by
+// check_config_files. Throws ConfigError.
 // Rules beyond the per-variable ones:
 // - APP_ENV=production requires JWT_SECRET.
 // - MONGO_URI set: error explaining there is no MongoDB store, pointing to DATABASE_URL
@@ -143,6 +145,11 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 // - S3_BUCKET requires AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; S3_ENDPOINT and
 //   S3_FORCE_PATH_STYLE require S3_BUCKET.
 Config load_config(const EnvLookup& env);
+
+// Opens the files the configuration names, to refuse an unreadable one before anything is
+// started or written: TLS_CERT_FILE and TLS_KEY_FILE. Throws ConfigError naming the
+// variable, e.g. "TLS_CERT_FILE: cannot read \"/etc/tls/cert.pem\": Permission denied".
+void check_config_files(const Config& cfg);
 
 // Parses a .env file: KEY=VALUE lines, blank lines, '#' comments, optional "export ",
 // single-quoted (literal) and double-quoted (\n, \", \\ escapes) values, inline " #"

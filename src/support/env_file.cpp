@@ -8,7 +8,7 @@
 
 #include "support/ascii.hpp"
 #include "support/config.hpp"
-#include "support/config_detail.hpp"
+#include "support/config/values.hpp"
 
 namespace volkrin {
 

@@ -15,7 +15,7 @@
 
 #include "support/ascii.hpp"
 #include "support/config.hpp"
-#include "support/config_detail.hpp"
+#include "support/config/values.hpp"
 #include "support/unique_fd.hpp"
 
 namespace volkrin {

@@ -80,4 +80,11 @@ describe('direct TLS', () => {
     assert.notEqual(res.code, 0);
     assert.match(res.output, /TLS_KEY_FILE/);
   });
+
+  it('refuses a start with a file it cannot read, naming the variable and the reason', async () => {
+    const { runServerUntilExit } = await import('./harness.mjs');
+    const res = await runServerUntilExit({ env: { TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem' } });
+    assert.equal(res.code, 2, res.output);
+    assert.match(res.output, /TLS_CERT_FILE: cannot read "\/nonexistent\/cert\.pem": No such file or directory/);
+  });
 });
