@@ -332,7 +332,7 @@ class TaggedAudio : public ::testing::TestWithParam<TaggedSample> {
   fs::path file_;
 };
 
-TEST_P(TaggedAudio, EveryFieldTheFormatCarriesIsReadBack) {
+TEST_P(TaggedAudio, every_field_the_format_carries_is_read_back) {
   const auto& sample = GetParam();
   ASSERT_EQ(sniff_audio(read_bytes(file_, kSniffBytes)), sample.format);
   AudioTags expected = full_tags();
@@ -372,7 +372,7 @@ INSTANTIATE_TEST_SUITE_P(Formats, TaggedAudio, ::testing::ValuesIn(tagged_sample
 
 using AudioTagSources = NeedsFfmpeg;
 
-TEST_F(AudioTagSources, Id3v1FillsWhatTheId3v2TagLacks) {
+TEST_F(AudioTagSources, id_3v_1_fills_what_the_id_3v_2_tag_lacks) {
   const fs::path file = copy_of(bare_mp3(), "v1-and-v2.upload");
   {
     TagLib::MPEG::File mp3(file.c_str(), false);
@@ -390,7 +390,7 @@ TEST_F(AudioTagSources, Id3v1FillsWhatTheId3v2TagLacks) {
   EXPECT_EQ(tags->genre, "Rock");
 }
 
-TEST(AudioTagSourcesOfWav, Id3v2ChunkWinsOverRiffInfoWhichFillsTheRest) {
+TEST(AudioTagSourcesOfWav, id_3v_2_chunk_wins_over_riff_info_which_fills_the_rest) {
   ASSERT_FALSE(test_media::scratch().empty());
   const fs::path file = test_media::scratch() / "both-wav-tags.upload";
   const std::uint32_t bytes = 4410 * 4;  // 0.1 s of 16-bit stereo silence
@@ -408,7 +408,7 @@ TEST(AudioTagSourcesOfWav, Id3v2ChunkWinsOverRiffInfoWhichFillsTheRest) {
   EXPECT_EQ(tags->genre, "Jazz");
 }
 
-TEST_F(AudioTagSources, FrontCoverIsPreferredAndAnOversizedOneIsIgnored) {
+TEST_F(AudioTagSources, front_cover_is_preferred_and_an_oversized_one_is_ignored) {
   const fs::path file = copy_of(bare_flac(), "covers.upload");
   {
     TagLib::FLAC::File flac(file.c_str(), false);
@@ -433,7 +433,7 @@ TEST_F(AudioTagSources, FrontCoverIsPreferredAndAnOversizedOneIsIgnored) {
   EXPECT_EQ(tags->cover, jpeg_cover());
 }
 
-TEST_F(AudioTagSources, AFileWithoutTagsGivesEmptyTags) {
+TEST_F(AudioTagSources, a_file_without_tags_gives_empty_tags) {
   const auto tags = read_audio_tags(bare_mp3(), AudioFormat::mp3);
   ASSERT_TRUE(tags);
   EXPECT_EQ(*tags, AudioTags{});
@@ -516,7 +516,7 @@ fs::path flac_with_raw_comment(const std::string& name, const std::vector<std::s
 
 using HostileTags = NeedsFfmpeg;
 
-TEST_F(HostileTags, BrokenUtf16IsReplacedAndLatin1ControlsAreDropped) {
+TEST_F(HostileTags, broken_utf_16_is_replaced_and_latin_1_controls_are_dropped) {
   const std::string frames =
       id3v24_frame("TIT2", utf16le({'A', 0xD800, 'B'})) +          // lone surrogate
       id3v24_frame("TPE2", utf16le({0xD83D, 0xDE00, ' ', 'X'})) +  // a valid pair
@@ -530,7 +530,7 @@ TEST_F(HostileTags, BrokenUtf16IsReplacedAndLatin1ControlsAreDropped) {
   EXPECT_EQ(tags->artist, "Artist \xC3\xA9");
 }
 
-TEST_F(HostileTags, InvalidUtf8NeverComesOut) {
+TEST_F(HostileTags, invalid_utf_8_never_comes_out) {
   const std::string frames = id3v24_frame("TALB", utf8_frame("Al\xC3\x28"
                                                              "bum\xFF")) +
                              id3v24_frame("TIT2", utf8_frame("Good"));
@@ -550,7 +550,7 @@ TEST_F(HostileTags, InvalidUtf8NeverComesOut) {
   EXPECT_EQ(flac->artist, "Good");
 }
 
-TEST_F(HostileTags, NulSeparatedId3ListsGiveTheirFirstValue) {
+TEST_F(HostileTags, nul_separated_id_3_lists_give_their_first_value) {
   const std::string frames = id3v24_frame("TCON", utf8_frame(literal("\0Rock\0Pop"))) +
                              id3v24_frame("TPE1", latin1(literal("One\0Two")));
   const auto tags = read_audio_tags(mp3_with_raw_id3v2("lists.upload", frames), AudioFormat::mp3);
@@ -559,7 +559,7 @@ TEST_F(HostileTags, NulSeparatedId3ListsGiveTheirFirstValue) {
   EXPECT_EQ(tags->artist, "One");
 }
 
-TEST_F(HostileTags, ControlsInsideVorbisCommentsAreDroppedAndANulEndsTheValue) {
+TEST_F(HostileTags, controls_inside_vorbis_comments_are_dropped_and_a_nul_ends_the_value) {
   const auto tags = read_audio_tags(
       flac_with_raw_comment("controls.upload", {literal("TITLE=A\x1B[31mB\x7F\xC2\x85\tC\0hidden"),
                                                 literal("LYRICS=one\r\ntwo\x07three\n\0hidden")}),
@@ -570,7 +570,7 @@ TEST_F(HostileTags, ControlsInsideVorbisCommentsAreDroppedAndANulEndsTheValue) {
   EXPECT_EQ(tags->lyrics, "one\ntwothree");
 }
 
-TEST_F(HostileTags, MultiMegabyteTextIsCut) {
+TEST_F(HostileTags, multi_megabyte_text_is_cut) {
   const std::string huge(3 * 1024 * 1024, 'x');
   const fs::path flac_file = copy_of(bare_flac(), "huge.upload");
   {
@@ -594,7 +594,7 @@ TEST_F(HostileTags, MultiMegabyteTextIsCut) {
   EXPECT_EQ(mp3->album, std::string(kTagNameLimits.max_chars, 'x'));
 }
 
-TEST_F(HostileTags, ZeroNegativeHugeAndGarbagePositionsAreAbsent) {
+TEST_F(HostileTags, zero_negative_huge_and_garbage_positions_are_absent) {
   const fs::path file = copy_of(bare_flac(), "positions.upload");
   for (const char* bad : {"0", "-3", "abc", "99999", "3.5", ""}) {
     {
@@ -612,7 +612,7 @@ TEST_F(HostileTags, ZeroNegativeHugeAndGarbagePositionsAreAbsent) {
   }
 }
 
-TEST_F(HostileTags, Id3PositionsDatesAndIdsThatMakeNoSenseAreAbsent) {
+TEST_F(HostileTags, id_3_positions_dates_and_ids_that_make_no_sense_are_absent) {
   const std::string frames =
       id3v24_frame("TRCK", latin1("-3/12")) + id3v24_frame("TPOS", latin1("5/2")) +
       id3v24_frame("TDRC", latin1("sometime")) +
@@ -628,7 +628,7 @@ TEST_F(HostileTags, Id3PositionsDatesAndIdsThatMakeNoSenseAreAbsent) {
   EXPECT_EQ(tags->musicbrainz.album, std::nullopt);
 }
 
-TEST_F(HostileTags, CoverThatIsNotAnImageIsReadButNotTakenForAnImage) {
+TEST_F(HostileTags, cover_that_is_not_an_image_is_read_but_not_taken_for_an_image) {
   const std::string junk = test_media::random_bytes(2048, 7);
   ASSERT_FALSE(sniff_image(junk));
   const fs::path file = copy_of(bare_flac(), "junk-cover.upload");
@@ -653,7 +653,7 @@ const AudioFormat kAllFormats[] = {AudioFormat::mp3,        AudioFormat::m4a,
                                    AudioFormat::ogg_vorbis, AudioFormat::ogg_opus,
                                    AudioFormat::flac,       AudioFormat::wav};
 
-TEST(AudioTagsOfNonAudio, MissingEmptyAndDirectoryGiveNothing) {
+TEST(AudioTagsOfNonAudio, missing_empty_and_directory_give_nothing) {
   ASSERT_FALSE(test_media::scratch().empty());
   const fs::path empty = test_media::scratch() / "empty-tags.upload";
   write_bytes(empty, "");
@@ -664,7 +664,7 @@ TEST(AudioTagsOfNonAudio, MissingEmptyAndDirectoryGiveNothing) {
   }
 }
 
-TEST(AudioTagsOfNonAudio, RandomBytesGiveNothingOrCleanTagsWhateverTheParser) {
+TEST(AudioTagsOfNonAudio, random_bytes_give_nothing_or_clean_tags_whatever_the_parser) {
   ASSERT_FALSE(test_media::scratch().empty());
   const fs::path file = test_media::scratch() / "random-tags.upload";
   for (std::uint32_t seed = 1; seed <= 4; ++seed) {

@@ -17,19 +17,19 @@ std::string lyrics(std::wstring_view units) {
   return clean_tag_text(units, kTagLyricsLimits);
 }
 
-TEST(CleanTagText, PlainTextAndNonAsciiLettersComeOutAsUtf8) {
+TEST(CleanTagText, plain_text_and_non_ascii_letters_come_out_as_utf_8) {
   EXPECT_EQ(name(L"Title"), "Title");
   EXPECT_EQ(name(L"T\u00EFtle \u2014 \u6B4C"), "T\xC3\xAFtle \xE2\x80\x94 \xE6\xAD\x8C");
 }
 
-TEST(CleanTagText, SurrogatePairBecomesOneFourByteCharacter) {
+TEST(CleanTagText, surrogate_pair_becomes_one_four_byte_character) {
   const wchar_t units[] = {L'a', 0xD83D, 0xDE00, L'b'};
   EXPECT_EQ(name({units, 4}),
             "a\xF0\x9F\x98\x80"
             "b");
 }
 
-TEST(CleanTagText, BrokenUtf16BecomesReplacementCharacters) {
+TEST(CleanTagText, broken_utf_16_becomes_replacement_characters) {
   const std::string fffd = "\xEF\xBF\xBD";
   const wchar_t lone_high[] = {L'a', 0xD800, L'b'};
   EXPECT_EQ(name({lone_high, 3}), "a" + fffd + "b");
@@ -42,30 +42,30 @@ TEST(CleanTagText, BrokenUtf16BecomesReplacementCharacters) {
   EXPECT_EQ(name({outside_unicode, 3}), "a" + fffd + fffd);
 }
 
-TEST(CleanTagText, ControlCharactersAndNulsAreDropped) {
+TEST(CleanTagText, control_characters_and_nuls_are_dropped) {
   const wchar_t units[] = {L'A', 0x00, L'B', 0x01, 0x1B, L'C', 0x7F, 0x85, 0x9F, L'D'};
   EXPECT_EQ(name({units, 10}), "ABCD");
   EXPECT_EQ(name(L"\uFEFFBOM\uFFFE\uFFFF"), "BOM");
 }
 
-TEST(CleanTagText, LineBreaksAndTabsInNamesBecomeSpacesAndEndsAreTrimmed) {
+TEST(CleanTagText, line_breaks_and_tabs_in_names_become_spaces_and_ends_are_trimmed) {
   EXPECT_EQ(name(L"  Two\nLines\r\nand\ta tab \n"), "Two Lines  and a tab");
   EXPECT_EQ(name(L"\x01 \n\t "), "");
 }
 
-TEST(CleanTagText, LyricsKeepLineBreaksAsNewlines) {
+TEST(CleanTagText, lyrics_keep_line_breaks_as_newlines) {
   EXPECT_EQ(lyrics(L"\n\none\r\ntwo\rthree\nfour\vfive\fsix\tseven\n\n"),
             "one\ntwo\nthree\nfour\nfive\nsix seven");
 }
 
-TEST(CleanTagText, NamesAreCutAtAThousandCharactersNotBytes) {
+TEST(CleanTagText, names_are_cut_at_a_thousand_characters_not_bytes) {
   const std::wstring long_name(5000, L'\u00E9');
   const std::string cut = name(long_name);
   EXPECT_EQ(cut.size(), 2000U);
   EXPECT_TRUE(tag_checks::is_clean(cut, kTagNameLimits));
 }
 
-TEST(CleanTagText, ByteCapNeverSplitsACharacter) {
+TEST(CleanTagText, byte_cap_never_splits_a_character) {
   std::wstring emoji;
   for (int i = 0; i < 1500; ++i) emoji += L"\xD83D\xDE00";  // as TagLib holds U+1F600
   EXPECT_EQ(name(emoji).size(), kTagNameLimits.max_bytes);  // 1000 whole characters
@@ -76,18 +76,18 @@ TEST(CleanTagText, ByteCapNeverSplitsACharacter) {
   EXPECT_TRUE(tag_checks::is_clean(cut, kTagLyricsLimits));
 }
 
-TEST(CleanTagText, TextCutInsideTrailingSpacesIsTrimmedAfterTheCut) {
+TEST(CleanTagText, text_cut_inside_trailing_spaces_is_trimmed_after_the_cut) {
   const std::wstring spaced = L"abc" + std::wstring(2000, L' ') + L"d";
   EXPECT_EQ(name(spaced), "abc");
 }
 
-TEST(CleanTagText, TenMillionUnitsGiveAtMostTheCap) {
+TEST(CleanTagText, ten_million_units_give_at_most_the_cap) {
   const std::wstring huge(10'000'000, L'x');
   EXPECT_EQ(name(huge).size(), kTagNameLimits.max_chars);
   EXPECT_EQ(lyrics(huge).size(), kTagLyricsLimits.max_bytes);
 }
 
-TEST(ParseTagPosition, NumberAndTotal) {
+TEST(ParseTagPosition, number_and_total) {
   EXPECT_EQ(parse_tag_position("3", 9999), (TagPosition{3, std::nullopt}));
   EXPECT_EQ(parse_tag_position("03", 9999), (TagPosition{3, std::nullopt}));
   EXPECT_EQ(parse_tag_position("3/12", 9999), (TagPosition{3, 12}));
@@ -97,7 +97,7 @@ TEST(ParseTagPosition, NumberAndTotal) {
   EXPECT_EQ(parse_tag_position("9999", 9999), (TagPosition{9999, std::nullopt}));
 }
 
-TEST(ParseTagPosition, ZeroNegativeHugeAndGarbageAreAbsent) {
+TEST(ParseTagPosition, zero_negative_huge_and_garbage_are_absent) {
   for (const char* bad : {"", "0", "-3", "abc", "+3", "3.5", "3a", "10000", "99999999999999"}) {
     EXPECT_EQ(parse_tag_position(bad, 9999), TagPosition{}) << bad;
   }
@@ -107,12 +107,12 @@ TEST(ParseTagPosition, ZeroNegativeHugeAndGarbageAreAbsent) {
   EXPECT_EQ(parse_tag_position("1000", 999), TagPosition{}) << "above the disc maximum";
 }
 
-TEST(ParseTagPosition, TotalBelowTheNumberIsAbsent) {
+TEST(ParseTagPosition, total_below_the_number_is_absent) {
   EXPECT_EQ(parse_tag_position("12/3", 9999), (TagPosition{12, std::nullopt}));
   EXPECT_EQ(parse_tag_position("12/12", 9999), (TagPosition{12, 12}));
 }
 
-TEST(ParseTagCount, OnlyAPositiveNumberWithinTheMaximum) {
+TEST(ParseTagCount, only_a_positive_number_within_the_maximum) {
   EXPECT_EQ(parse_tag_count("12", 9999), 12);
   EXPECT_EQ(parse_tag_count(" 012 ", 9999), 12);
   EXPECT_EQ(parse_tag_count("0", 9999), std::nullopt);
@@ -121,7 +121,7 @@ TEST(ParseTagCount, OnlyAPositiveNumberWithinTheMaximum) {
   EXPECT_EQ(parse_tag_count("1000", 999), std::nullopt);
 }
 
-TEST(ParseTagYear, YearOfADate) {
+TEST(ParseTagYear, year_of_a_date) {
   EXPECT_EQ(parse_tag_year("2019"), 2019);
   EXPECT_EQ(parse_tag_year("2019-05-01"), 2019);
   EXPECT_EQ(parse_tag_year("2019-05-01T10:00:00Z"), 2019);
@@ -129,28 +129,28 @@ TEST(ParseTagYear, YearOfADate) {
   EXPECT_EQ(parse_tag_year(" 1969 "), 1969);
 }
 
-TEST(ParseTagYear, GarbageIsAbsent) {
+TEST(ParseTagYear, garbage_is_absent) {
   for (const char* bad :
        {"", "19", "201", "20190501", "0000", "0999", "May 2019", "abcd", "-2019", "05/01/2019"}) {
     EXPECT_EQ(parse_tag_year(bad), std::nullopt) << bad;
   }
 }
 
-TEST(ParseMusicBrainzId, UuidInLowerCase) {
+TEST(ParseMusicBrainzId, uuid_in_lower_case) {
   const std::string id = "89ad4ac3-39f7-470e-963a-56509c546377";
   EXPECT_EQ(parse_musicbrainz_id(id), id);
   EXPECT_EQ(parse_musicbrainz_id("89AD4AC3-39F7-470E-963A-56509C546377"), id);
   EXPECT_EQ(parse_musicbrainz_id(" " + id + " "), id);
 }
 
-TEST(ParseMusicBrainzId, FirstOfSeveralIds) {
+TEST(ParseMusicBrainzId, first_of_several_ids) {
   const std::string first = "89ad4ac3-39f7-470e-963a-56509c546377";
   const std::string second = "f27ec8db-af05-4f36-916e-3d57f91ecf5e";
   EXPECT_EQ(parse_musicbrainz_id(first + "/" + second), first);
   EXPECT_EQ(parse_musicbrainz_id(first + "; " + second), first);
 }
 
-TEST(ParseMusicBrainzId, AnythingElseIsAbsent) {
+TEST(ParseMusicBrainzId, anything_else_is_absent) {
   for (const char* bad :
        {"", "not an id", "89ad4ac3-39f7-470e-963a-56509c54637",
         "89ad4ac3-39f7-470e-963a-56509c54637g", "89ad4ac339f7-470e-963a-56509c5463777",

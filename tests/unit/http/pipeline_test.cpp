@@ -242,7 +242,7 @@ TEST_F(PipelineTest, other_exceptions_become_500_without_their_text) {
   }
 }
 
-TEST_F(PipelineTest, FullStorageIs507StorageFullAndIsCounted) {
+TEST_F(PipelineTest, full_storage_is_507_storage_full_and_is_counted) {
   const auto before = metrics().storage_full.value();
   const Response r = handle(FakeRequest("GET", "/api/pipeline-fail/full"));
   EXPECT_EQ(r.status, 507);
@@ -352,20 +352,16 @@ TEST_F(PipelineTest, duration_histogram_is_labelled_with_the_route_template_not_
   const Response r = handle(FakeRequest("GET", "/api/pipeline-widgets/" + std::string(kRawId)));
   ASSERT_EQ(r.status, 200);
   const std::string exposition = metrics().exposition();
-  EXPECT_THAT(
-      exposition,
-      HasSubstr(
-          R"(http_request_duration_seconds_count{method="GET",path="/api/pipeline-widgets/:id",status_code="200"})"));
+  EXPECT_THAT(exposition, HasSubstr(R"(http_request_duration_seconds_count{method="GET")"
+                                    R"(,path="/api/pipeline-widgets/:id",status_code="200"})"));
   EXPECT_THAT(exposition, Not(HasSubstr(std::string(kRawId))));
 }
 
 TEST_F(PipelineTest, unmatched_requests_share_one_metrics_label) {
   handle(FakeRequest("GET", "/api/pipeline-unknown/" + std::string(kRawId)));
   const std::string exposition = metrics().exposition();
-  EXPECT_THAT(
-      exposition,
-      HasSubstr(
-          R"(http_request_duration_seconds_count{method="GET",path="#unmatched",status_code="404"})"));
+  EXPECT_THAT(exposition, HasSubstr(R"(http_request_duration_seconds_count{method="GET")"
+                                    R"(,path="#unmatched",status_code="404"})"));
   EXPECT_THAT(exposition, Not(HasSubstr("pipeline-unknown")));
 }
 

@@ -268,7 +268,7 @@ TEST(ContentSniff, mp4_without_audio_brand_or_with_video_major_brand_is_nothing)
 
 // A JPEG's first four bytes read as a box size of about 4 GB; an "ftyp" after them does not
 // make the image audio as well (a file is judged one or the other, never both).
-TEST(ContentSniff, JpegWithFtypAtOffsetFourIsAnImageAndNotM4a) {
+TEST(ContentSniff, jpeg_with_ftyp_at_offset_four_is_an_image_and_not_m_4a) {
   const std::string polyglot =
       std::string("\xFF\xD8\xFF\xE0", 4) + "ftypM4A " + std::string(4, '\0') + "M4A mp42isom";
   EXPECT_EQ(sniff_image(polyglot), ImageFormat::jpeg);

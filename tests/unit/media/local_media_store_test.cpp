@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "media/media_store_conformance.hpp"
-#include "test_support.hpp"
 #include "media/small_tmpfs.hpp"
 #include "support/backend_failure.hpp"
+#include "test_support.hpp"
 
 namespace volkrin {
 namespace {
@@ -117,7 +117,7 @@ class LocalMediaStoreTest : public ::testing::Test {
   std::unique_ptr<LocalMediaStore> store_;
 };
 
-TEST_F(LocalMediaStoreTest, ConstructorCreatesAPrivateRootAndItsStagingDirectory) {
+TEST_F(LocalMediaStoreTest, constructor_creates_a_private_root_and_its_staging_directory) {
   const auto nested = dir_.path() / "data" / "deeper" / "media";
   const LocalMediaStore created(nested, kSecret);
   EXPECT_EQ(created.root(), nested);
@@ -125,20 +125,20 @@ TEST_F(LocalMediaStoreTest, ConstructorCreatesAPrivateRootAndItsStagingDirectory
   EXPECT_EQ(mode_of(nested / ".incoming"), 0700u);
 }
 
-TEST_F(LocalMediaStoreTest, ConstructorKeepsTheModeOfAnExistingRoot) {
+TEST_F(LocalMediaStoreTest, constructor_keeps_the_mode_of_an_existing_root) {
   fs::create_directory(root());
   ::chmod(root().c_str(), 0750);
   store();
   EXPECT_EQ(mode_of(root()), 0750u);
 }
 
-TEST_F(LocalMediaStoreTest, ConstructorRefusesARootThatIsAFile) {
+TEST_F(LocalMediaStoreTest, constructor_refuses_a_root_that_is_a_file) {
   write_file(root(), "not a directory");
   EXPECT_THROW(LocalMediaStore(root(), kSecret), std::runtime_error);
   EXPECT_THROW(LocalMediaStore("", kSecret), std::invalid_argument);
 }
 
-TEST_F(LocalMediaStoreTest, StagedFileLivesInIncomingUntilCommit) {
+TEST_F(LocalMediaStoreTest, staged_file_lives_in_incoming_until_commit) {
   const auto key = media_key(1);
   auto upload = store().begin_upload(key);
   const auto staged = upload->staged_path();
@@ -155,7 +155,7 @@ TEST_F(LocalMediaStoreTest, StagedFileLivesInIncomingUntilCommit) {
   EXPECT_EQ(read_file(root() / key), "abc");
 }
 
-TEST_F(LocalMediaStoreTest, StagedFileIsGoneAfterAbortAndAfterDestruction) {
+TEST_F(LocalMediaStoreTest, staged_file_is_gone_after_abort_and_after_destruction) {
   auto aborted = store().begin_upload(media_key(1));
   auto dropped = store().begin_upload(media_key(2));
   const auto aborted_path = *aborted->staged_path();
@@ -170,7 +170,7 @@ TEST_F(LocalMediaStoreTest, StagedFileIsGoneAfterAbortAndAfterDestruction) {
   EXPECT_TRUE(names_in(incoming()).empty());
 }
 
-TEST_F(LocalMediaStoreTest, SweepRemovesLeftoverStagingFilesOnly) {
+TEST_F(LocalMediaStoreTest, sweep_removes_leftover_staging_files_only) {
   store();
   write_file(incoming() / "0123456789abcdef0123456789abcdef.part", "crashed upload");
   write_file(incoming() / "fedcba9876543210fedcba9876543210.part", "");
@@ -183,7 +183,7 @@ TEST_F(LocalMediaStoreTest, SweepRemovesLeftoverStagingFilesOnly) {
   EXPECT_EQ(store().sweep_incomplete(), 0u);
 }
 
-TEST_F(LocalMediaStoreTest, SweepCountsZeroWhenTheStagingDirectoryIsMissing) {
+TEST_F(LocalMediaStoreTest, sweep_counts_zero_when_the_staging_directory_is_missing) {
   store();
   fs::remove(incoming());
   EXPECT_EQ(store().sweep_incomplete(), 0u);
@@ -191,7 +191,7 @@ TEST_F(LocalMediaStoreTest, SweepCountsZeroWhenTheStagingDirectoryIsMissing) {
   EXPECT_TRUE(fs::is_directory(incoming()));
 }
 
-TEST_F(LocalMediaStoreTest, CommitOntoAnExistingKeyFailsWithoutClobbering) {
+TEST_F(LocalMediaStoreTest, commit_onto_an_existing_key_fails_without_clobbering) {
   const auto key = media_key(1);
   put_object(store(), key, "original");
   const auto before = store().stat(key);
@@ -205,7 +205,7 @@ TEST_F(LocalMediaStoreTest, CommitOntoAnExistingKeyFailsWithoutClobbering) {
   EXPECT_TRUE(names_in(incoming()).empty()) << "the failed upload's bytes are dropped";
 }
 
-TEST_F(LocalMediaStoreTest, OfTwoUploadsToOneKeyTheFirstCommitWins) {
+TEST_F(LocalMediaStoreTest, of_two_uploads_to_one_key_the_first_commit_wins) {
   const auto key = media_key(1);
   auto first = store().begin_upload(key);
   auto second = store().begin_upload(key);
@@ -216,7 +216,7 @@ TEST_F(LocalMediaStoreTest, OfTwoUploadsToOneKeyTheFirstCommitWins) {
   EXPECT_EQ(read_file(root() / key), "second");
 }
 
-TEST_F(LocalMediaStoreTest, RemovePrunesParentDirectoriesLeftEmpty) {
+TEST_F(LocalMediaStoreTest, remove_prunes_parent_directories_left_empty) {
   put_object(store(), "audio/x/one.mp3", "1");
   put_object(store(), "audio/y/two.mp3", "2");
   ASSERT_TRUE(store().remove("audio/x/one.mp3"));
@@ -228,21 +228,21 @@ TEST_F(LocalMediaStoreTest, RemovePrunesParentDirectoriesLeftEmpty) {
   EXPECT_TRUE(fs::is_directory(incoming()));
 }
 
-TEST_F(LocalMediaStoreTest, ObjectDirectlyUnderTheRootCanBeStoredAndRemoved) {
+TEST_F(LocalMediaStoreTest, object_directly_under_the_root_can_be_stored_and_removed) {
   put_object(store(), "loose.bin", "top level");
   EXPECT_EQ(read_file(root() / "loose.bin"), "top level");
   EXPECT_TRUE(store().remove("loose.bin"));
   EXPECT_TRUE(fs::is_directory(root()));
 }
 
-TEST_F(LocalMediaStoreTest, CommittedFilesAre0600AndDirectories0700) {
+TEST_F(LocalMediaStoreTest, committed_files_are_0600_and_directories_0700) {
   const auto key = media_key(1);
   put_object(store(), key, "private");
   EXPECT_EQ(mode_of(root() / key), 0600u);
   EXPECT_EQ(mode_of(root() / "audio"), 0700u);
 }
 
-TEST_F(LocalMediaStoreTest, EtagIsHexSizeAndHexModificationNanoseconds) {
+TEST_F(LocalMediaStoreTest, etag_is_hex_size_and_hex_modification_nanoseconds) {
   const auto key = media_key(1);
   put_object(store(), key, std::string(1000, 'z'));
   struct stat st {};
@@ -256,7 +256,8 @@ TEST_F(LocalMediaStoreTest, EtagIsHexSizeAndHexModificationNanoseconds) {
             static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000);
 }
 
-TEST_F(LocalMediaStoreTest, OpenedDescriptorIsReadOnlyBlockingCloseOnExecAndClosedAfterUse) {
+TEST_F(LocalMediaStoreTest,
+       opened_descriptor_is_read_only_blocking_close_on_exec_and_closed_after_use) {
   const auto key = media_key(1);
   put_object(store(), key, "bytes");
   int fd = -1;
@@ -274,7 +275,7 @@ TEST_F(LocalMediaStoreTest, OpenedDescriptorIsReadOnlyBlockingCloseOnExecAndClos
   EXPECT_EQ(errno, EBADF);
 }
 
-TEST_F(LocalMediaStoreTest, NonRegularFilesAtAKeyReadAsAbsent) {
+TEST_F(LocalMediaStoreTest, non_regular_files_at_a_key_read_as_absent) {
   store();
   fs::create_directories(root() / "audio" / "a-directory");
   ASSERT_EQ(::mkfifo((root() / "audio" / "a-fifo").c_str(), 0600), 0);
@@ -287,7 +288,7 @@ TEST_F(LocalMediaStoreTest, NonRegularFilesAtAKeyReadAsAbsent) {
   EXPECT_TRUE(fs::is_directory(root() / "audio" / "a-directory"));
 }
 
-TEST_F(LocalMediaStoreTest, KeysInTheStoresOwnNameSpaceAreRefused) {
+TEST_F(LocalMediaStoreTest, keys_in_the_stores_own_name_space_are_refused) {
   const auto part = ".incoming/0123456789abcdef0123456789abcdef.part";
   for (const std::string key : {part, ".hidden/x.mp3", ".x"}) {
     SCOPED_TRACE(key);
@@ -300,20 +301,20 @@ TEST_F(LocalMediaStoreTest, KeysInTheStoresOwnNameSpaceAreRefused) {
   EXPECT_NO_THROW(store().stat("audio/.x")) << "only the first segment is reserved";
 }
 
-TEST_F(LocalMediaStoreTest, SegmentLongerThanAFileNameIsRefused) {
+TEST_F(LocalMediaStoreTest, segment_longer_than_a_file_name_is_refused) {
   const auto key = "audio/" + std::string(256, 'a');
   EXPECT_THROW(store().begin_upload(key), std::invalid_argument);
   EXPECT_THROW(store().stat(key), std::invalid_argument);
   EXPECT_NO_THROW(store().stat("audio/" + std::string(255, 'a')));
 }
 
-TEST_F(LocalMediaStoreTest, PresignedPathIsTheSignedLocalMediaPath) {
+TEST_F(LocalMediaStoreTest, presigned_path_is_the_signed_local_media_path) {
   EXPECT_THAT(
       store().presign_get("audio/a-b.mp3", 1'700'000'000),
       ::testing::MatchesRegex("/media/audio/a-b\\.mp3\\?expires=1700000000&sig=[0-9a-f]{64}"));
 }
 
-TEST_F(LocalMediaStoreTest, WriteAndCommitAfterTheUploadEndedAreErrors) {
+TEST_F(LocalMediaStoreTest, write_and_commit_after_the_upload_ended_are_errors) {
   auto committed = store().begin_upload(media_key(1));
   committed->commit();
   EXPECT_THROW(committed->write("late"), std::logic_error);
@@ -347,7 +348,7 @@ class FileSizeLimit {
   sighandler_t previous_handler_ = SIG_DFL;
 };
 
-TEST_F(LocalMediaStoreTest, WriteFailureNamesTheStorageProblemAndLeavesNothing) {
+TEST_F(LocalMediaStoreTest, write_failure_names_the_storage_problem_and_leaves_nothing) {
   const auto key = media_key(1);
   auto upload = store().begin_upload(key);
   const auto staged = *upload->staged_path();
@@ -361,7 +362,7 @@ TEST_F(LocalMediaStoreTest, WriteFailureNamesTheStorageProblemAndLeavesNothing) 
   EXPECT_EQ(store().stat(key), std::nullopt);
 }
 
-TEST_F(LocalMediaStoreTest, FullDiskThrowsStorageFullAndLeavesNothing) {
+TEST_F(LocalMediaStoreTest, full_disk_throws_storage_full_and_leaves_nothing) {
   const test::SmallTmpfs disk(root());
   if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << disk.why_not();
   const auto key = media_key(1);
@@ -377,7 +378,7 @@ TEST_F(LocalMediaStoreTest, FullDiskThrowsStorageFullAndLeavesNothing) {
   EXPECT_TRUE(store().stat(media_key(2)).has_value());
 }
 
-TEST_F(LocalMediaStoreTest, UploadMayOutliveTheStore) {
+TEST_F(LocalMediaStoreTest, upload_may_outlive_the_store) {
   const auto key = media_key(1);
   auto upload = store().begin_upload(key);
   store_.reset();
@@ -386,7 +387,7 @@ TEST_F(LocalMediaStoreTest, UploadMayOutliveTheStore) {
   EXPECT_EQ(store().stat(key)->size, 11u);
 }
 
-TEST_F(LocalMediaStoreTest, PingFailsWhenTheRootIsGoneOrReplaced) {
+TEST_F(LocalMediaStoreTest, ping_fails_when_the_root_is_gone_or_replaced) {
   EXPECT_NO_THROW(store().ping());
   fs::remove_all(root());
   EXPECT_THROW(store().ping(), std::runtime_error);
@@ -399,7 +400,7 @@ TEST_F(LocalMediaStoreTest, PingFailsWhenTheRootIsGoneOrReplaced) {
               ::testing::ThrowsMessage<std::runtime_error>(HasSubstr("not a directory")));
 }
 
-TEST_F(LocalMediaStoreTest, PingFailsWhenTheRootIsNotWritable) {
+TEST_F(LocalMediaStoreTest, ping_fails_when_the_root_is_not_writable) {
   if (::geteuid() == 0) GTEST_SKIP() << "root may write anywhere";
   store();
   ::chmod(root().c_str(), 0500);
@@ -408,7 +409,7 @@ TEST_F(LocalMediaStoreTest, PingFailsWhenTheRootIsNotWritable) {
   ::chmod(root().c_str(), 0700);
 }
 
-TEST_F(LocalMediaStoreTest, ThousandUploadsFromEightThreadsAllLand) {
+TEST_F(LocalMediaStoreTest, thousand_uploads_from_eight_threads_all_land) {
   constexpr unsigned kThreads = 8;
   constexpr unsigned kPerThread = 125;
   std::atomic<unsigned> failures{0};
@@ -438,7 +439,7 @@ TEST_F(LocalMediaStoreTest, ThousandUploadsFromEightThreadsAllLand) {
   EXPECT_TRUE(names_in(incoming()).empty());
 }
 
-TEST_F(LocalMediaStoreTest, UploadsSurviveConcurrentRemovalsPruningTheirDirectory) {
+TEST_F(LocalMediaStoreTest, uploads_survive_concurrent_removals_pruning_their_directory) {
   // Every remove() of the last object in "audio/shared" prunes the directory (and
   // "audio"), racing the other threads' commits into it.
   constexpr unsigned kThreads = 4;
@@ -476,7 +477,7 @@ class LocalMediaStoreContainment : public LocalMediaStoreTest,
   BeneathResolution resolution() const override { return GetParam(); }
 };
 
-TEST_P(LocalMediaStoreContainment, CannotWriteThroughASymlinkedDirectory) {
+TEST_P(LocalMediaStoreContainment, cannot_write_through_a_symlinked_directory) {
   fs::create_directory_symlink(outside(), root() / "audio");
   EXPECT_THROW(put_object(store(), "audio/planted.mp3", "payload"), std::runtime_error);
   EXPECT_THROW(put_object(store(), "audio/deeper/planted.mp3", "payload"), std::runtime_error);
@@ -484,7 +485,7 @@ TEST_P(LocalMediaStoreContainment, CannotWriteThroughASymlinkedDirectory) {
   EXPECT_TRUE(names_in(incoming()).empty());
 }
 
-TEST_P(LocalMediaStoreContainment, CannotCommitIntoADirectorySwappedForASymlinkMeanwhile) {
+TEST_P(LocalMediaStoreContainment, cannot_commit_into_a_directory_swapped_for_a_symlink_meanwhile) {
   auto upload = store().begin_upload("audio/late.mp3");
   upload->write("payload");
   fs::rename(root() / "audio", root() / "moved-away");
@@ -496,7 +497,7 @@ TEST_P(LocalMediaStoreContainment, CannotCommitIntoADirectorySwappedForASymlinkM
 }
 
 // A key reached through a link reads as absent (the API answers 404), and is not followed.
-TEST_P(LocalMediaStoreContainment, ReadsThroughASymlinkedDirectoryFindNothing) {
+TEST_P(LocalMediaStoreContainment, reads_through_a_symlinked_directory_find_nothing) {
   fs::create_directory_symlink(outside(), root() / "audio");
   EXPECT_EQ(store().stat("audio/secret.mp3"), std::nullopt);
   EXPECT_EQ(store().open("audio/secret.mp3"), nullptr);
@@ -504,7 +505,7 @@ TEST_P(LocalMediaStoreContainment, ReadsThroughASymlinkedDirectoryFindNothing) {
   EXPECT_EQ(read_file(outside() / "secret.mp3"), "outside bytes");
 }
 
-TEST_P(LocalMediaStoreContainment, SymlinkedObjectIsNeitherReadNorOverwritten) {
+TEST_P(LocalMediaStoreContainment, symlinked_object_is_neither_read_nor_overwritten) {
   fs::create_directory(root() / "audio");
   fs::create_symlink(outside() / "secret.mp3", root() / "audio" / "link.mp3");
   EXPECT_EQ(store().stat("audio/link.mp3"), std::nullopt);
@@ -516,7 +517,7 @@ TEST_P(LocalMediaStoreContainment, SymlinkedObjectIsNeitherReadNorOverwritten) {
   EXPECT_EQ(read_file(outside() / "secret.mp3"), "outside bytes");
 }
 
-TEST_P(LocalMediaStoreContainment, SymlinkPointingInsideTheRootIsRefusedToo) {
+TEST_P(LocalMediaStoreContainment, symlink_pointing_inside_the_root_is_refused_too) {
   put_object(store(), "audio/real.mp3", "inside");
   fs::create_directory_symlink(root() / "audio", root() / "thumbnails");
   EXPECT_EQ(store().stat("thumbnails/real.mp3"), std::nullopt);
@@ -527,7 +528,7 @@ TEST_P(LocalMediaStoreContainment, SymlinkPointingInsideTheRootIsRefusedToo) {
   EXPECT_EQ(read_file(root() / "audio" / "real.mp3"), "inside");
 }
 
-TEST_P(LocalMediaStoreContainment, DanglingSymlinkReadsAsAbsent) {
+TEST_P(LocalMediaStoreContainment, dangling_symlink_reads_as_absent) {
   fs::create_directory(root() / "audio");
   fs::create_symlink(outside() / "nothing-here.mp3", root() / "audio" / "dangling.mp3");
   EXPECT_EQ(store().stat("audio/dangling.mp3"), std::nullopt);
@@ -535,7 +536,7 @@ TEST_P(LocalMediaStoreContainment, DanglingSymlinkReadsAsAbsent) {
   EXPECT_FALSE(fs::exists(outside() / "nothing-here.mp3"));
 }
 
-TEST_P(LocalMediaStoreContainment, SymlinkedStagingDirectoryIsNeverWrittenOrSwept) {
+TEST_P(LocalMediaStoreContainment, symlinked_staging_directory_is_never_written_or_swept) {
   fs::remove(incoming());
   fs::create_directory_symlink(outside(), incoming());
   EXPECT_THROW(store().begin_upload("audio/x.mp3"), std::runtime_error);

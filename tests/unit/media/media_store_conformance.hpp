@@ -130,7 +130,7 @@ class MediaStoreConformance : public ::testing::Test {
 
 TYPED_TEST_SUITE_P(MediaStoreConformance);
 
-TYPED_TEST_P(MediaStoreConformance, CommittedObjectHasItsSizeAndAQuotedEtag) {
+TYPED_TEST_P(MediaStoreConformance, committed_object_has_its_size_and_a_quoted_etag) {
   const auto key = volkrin::test::media_key(1);
   volkrin::test::put_object(this->store(), key, "hello, media");
   const auto info = this->store().stat(key);
@@ -143,7 +143,7 @@ TYPED_TEST_P(MediaStoreConformance, CommittedObjectHasItsSizeAndAQuotedEtag) {
   EXPECT_GT(info->modified_ms, 1'500'000'000'000) << "milliseconds since the epoch";
 }
 
-TYPED_TEST_P(MediaStoreConformance, OpenedObjectReadsBackTheSameBytes) {
+TYPED_TEST_P(MediaStoreConformance, opened_object_reads_back_the_same_bytes) {
   // GTEST_SKIP only leaves the function it is in, so it stands in the test body itself.
   if (!TypeParam::kOpensLocalFiles) GTEST_SKIP() << "this backend does not open local files";
   const auto key = volkrin::test::media_key(2);
@@ -160,7 +160,7 @@ TYPED_TEST_P(MediaStoreConformance, OpenedObjectReadsBackTheSameBytes) {
   EXPECT_EQ(opened->info().modified_ms, info->modified_ms);
 }
 
-TYPED_TEST_P(MediaStoreConformance, UploadCountsTheBytesWritten) {
+TYPED_TEST_P(MediaStoreConformance, upload_counts_the_bytes_written) {
   const auto key = volkrin::test::media_key(3);
   auto upload = this->store().begin_upload(key);
   EXPECT_EQ(upload->size(), 0u);
@@ -172,7 +172,7 @@ TYPED_TEST_P(MediaStoreConformance, UploadCountsTheBytesWritten) {
   EXPECT_EQ(this->store().stat(key)->size, 100'003u);
 }
 
-TYPED_TEST_P(MediaStoreConformance, LargeObjectWrittenInManyChunksIsIntact) {
+TYPED_TEST_P(MediaStoreConformance, large_object_written_in_many_chunks_is_intact) {
   const auto key = volkrin::test::media_key(4);
   const auto bytes = volkrin::test::pattern_bytes((3u << 20) + 17, 4);
   volkrin::test::put_object(this->store(), key, bytes, 65'521);
@@ -182,7 +182,7 @@ TYPED_TEST_P(MediaStoreConformance, LargeObjectWrittenInManyChunksIsIntact) {
   }
 }
 
-TYPED_TEST_P(MediaStoreConformance, EmptyObjectCanBeStored) {
+TYPED_TEST_P(MediaStoreConformance, empty_object_can_be_stored) {
   const auto key = volkrin::test::media_key(5, "empty.bin");
   volkrin::test::put_object(this->store(), key, "");
   const auto info = this->store().stat(key);
@@ -193,7 +193,7 @@ TYPED_TEST_P(MediaStoreConformance, EmptyObjectCanBeStored) {
   }
 }
 
-TYPED_TEST_P(MediaStoreConformance, NothingIsVisibleBeforeCommit) {
+TYPED_TEST_P(MediaStoreConformance, nothing_is_visible_before_commit) {
   const auto key = volkrin::test::media_key(6);
   auto upload = this->store().begin_upload(key);
   upload->write("partial bytes");
@@ -206,7 +206,7 @@ TYPED_TEST_P(MediaStoreConformance, NothingIsVisibleBeforeCommit) {
   EXPECT_EQ(info->size, 26u);
 }
 
-TYPED_TEST_P(MediaStoreConformance, AbortLeavesNothing) {
+TYPED_TEST_P(MediaStoreConformance, abort_leaves_nothing) {
   const auto key = volkrin::test::media_key(7);
   auto upload = this->store().begin_upload(key);
   upload->write(volkrin::test::pattern_bytes(10'000));
@@ -219,7 +219,7 @@ TYPED_TEST_P(MediaStoreConformance, AbortLeavesNothing) {
   EXPECT_EQ(this->store().stat(key), std::nullopt);
 }
 
-TYPED_TEST_P(MediaStoreConformance, DestroyingAnUncommittedUploadLeavesNothing) {
+TYPED_TEST_P(MediaStoreConformance, destroying_an_uncommitted_upload_leaves_nothing) {
   const auto key = volkrin::test::media_key(8);
   {
     auto upload = this->store().begin_upload(key);
@@ -229,7 +229,7 @@ TYPED_TEST_P(MediaStoreConformance, DestroyingAnUncommittedUploadLeavesNothing) 
   EXPECT_EQ(this->store().open(key), nullptr);
 }
 
-TYPED_TEST_P(MediaStoreConformance, AbortAfterCommitKeepsTheObject) {
+TYPED_TEST_P(MediaStoreConformance, abort_after_commit_keeps_the_object) {
   const auto key = volkrin::test::media_key(9);
   auto upload = this->store().begin_upload(key);
   upload->write("kept");
@@ -241,7 +241,7 @@ TYPED_TEST_P(MediaStoreConformance, AbortAfterCommitKeepsTheObject) {
   EXPECT_EQ(info->size, 4u);
 }
 
-TYPED_TEST_P(MediaStoreConformance, RemoveReturnsTrueOnceThenFalse) {
+TYPED_TEST_P(MediaStoreConformance, remove_returns_true_once_then_false) {
   const auto key = volkrin::test::media_key(10);
   volkrin::test::put_object(this->store(), key, "to be removed");
   EXPECT_TRUE(this->store().remove(key));
@@ -250,7 +250,7 @@ TYPED_TEST_P(MediaStoreConformance, RemoveReturnsTrueOnceThenFalse) {
   EXPECT_FALSE(this->store().remove(key));
 }
 
-TYPED_TEST_P(MediaStoreConformance, RemoveLeavesOtherObjects) {
+TYPED_TEST_P(MediaStoreConformance, remove_leaves_other_objects) {
   const auto gone = volkrin::test::media_key(11);
   const auto kept = volkrin::test::media_key(12);
   const auto thumb = volkrin::test::media_key(11, "cover.jpg", "thumbnails");
@@ -262,14 +262,14 @@ TYPED_TEST_P(MediaStoreConformance, RemoveLeavesOtherObjects) {
   EXPECT_EQ(this->store().stat(thumb)->size, 3u);
 }
 
-TYPED_TEST_P(MediaStoreConformance, UnknownKeyIsAbsentEverywhere) {
+TYPED_TEST_P(MediaStoreConformance, unknown_key_is_absent_everywhere) {
   const auto key = volkrin::test::media_key(13);
   EXPECT_EQ(this->store().stat(key), std::nullopt);
   EXPECT_EQ(this->store().open(key), nullptr);
   EXPECT_FALSE(this->store().remove(key));
 }
 
-TYPED_TEST_P(MediaStoreConformance, RemovedKeyCanBeUploadedAgainWithANewEtag) {
+TYPED_TEST_P(MediaStoreConformance, removed_key_can_be_uploaded_again_with_a_new_etag) {
   const auto key = volkrin::test::media_key(14);
   volkrin::test::put_object(this->store(), key, "first");
   const auto first = this->store().stat(key);
@@ -285,7 +285,7 @@ TYPED_TEST_P(MediaStoreConformance, RemovedKeyCanBeUploadedAgainWithANewEtag) {
   }
 }
 
-TYPED_TEST_P(MediaStoreConformance, InterleavedUploadsStaySeparate) {
+TYPED_TEST_P(MediaStoreConformance, interleaved_uploads_stay_separate) {
   const auto a = volkrin::test::media_key(15, "a.mp3");
   const auto b = volkrin::test::media_key(15, "b.mp3");
   auto first = this->store().begin_upload(a);
@@ -304,14 +304,14 @@ TYPED_TEST_P(MediaStoreConformance, InterleavedUploadsStaySeparate) {
   }
 }
 
-TYPED_TEST_P(MediaStoreConformance, KeyWithNonAsciiLettersRoundTrips) {
+TYPED_TEST_P(MediaStoreConformance, key_with_non_ascii_letters_round_trips) {
   const auto key = volkrin::test::media_key(16, "M\xC3\xBCller_\xE6\x97\xA5\xE6\x9C\xAC.flac");
   volkrin::test::put_object(this->store(), key, "umlaut");
   EXPECT_EQ(this->store().stat(key)->size, 6u);
   EXPECT_TRUE(this->store().remove(key));
 }
 
-TYPED_TEST_P(MediaStoreConformance, UnsafeKeysAreRefusedByEveryMethod) {
+TYPED_TEST_P(MediaStoreConformance, unsafe_keys_are_refused_by_every_method) {
   for (const auto& key : volkrin::test::unsafe_media_keys()) {
     SCOPED_TRACE("key \"" + key + "\"");
     EXPECT_THROW(this->store().begin_upload(key), std::invalid_argument);
@@ -322,7 +322,7 @@ TYPED_TEST_P(MediaStoreConformance, UnsafeKeysAreRefusedByEveryMethod) {
   }
 }
 
-TYPED_TEST_P(MediaStoreConformance, PresignedUrlNamesTheKeyAndDependsOnExpiry) {
+TYPED_TEST_P(MediaStoreConformance, presigned_url_names_the_key_and_depends_on_expiry) {
   const auto key = volkrin::test::media_key(17);
   volkrin::test::put_object(this->store(), key, "x");
   // An hour ahead: object stores limit how long a link may last (S3: 7 days).
@@ -333,28 +333,27 @@ TYPED_TEST_P(MediaStoreConformance, PresignedUrlNamesTheKeyAndDependsOnExpiry) {
   EXPECT_NE(url, this->store().presign_get(volkrin::test::media_key(18), expires));
 }
 
-TYPED_TEST_P(MediaStoreConformance, PingSucceedsOnAWorkingStore) {
+TYPED_TEST_P(MediaStoreConformance, ping_succeeds_on_a_working_store) {
   EXPECT_NO_THROW(this->store().ping());
   volkrin::test::put_object(this->store(), volkrin::test::media_key(19), "x");
   EXPECT_NO_THROW(this->store().ping());
 }
 
-TYPED_TEST_P(MediaStoreConformance, SweepFindsNothingToDoWhenEveryUploadEnded) {
+TYPED_TEST_P(MediaStoreConformance, sweep_finds_nothing_to_do_when_every_upload_ended) {
   volkrin::test::put_object(this->store(), volkrin::test::media_key(20), "committed");
   this->store().begin_upload(volkrin::test::media_key(21))->abort();
   EXPECT_EQ(this->store().sweep_incomplete(), 0u);
   EXPECT_EQ(this->store().stat(volkrin::test::media_key(20))->size, 9u);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(MediaStoreConformance, CommittedObjectHasItsSizeAndAQuotedEtag,
-                            OpenedObjectReadsBackTheSameBytes, UploadCountsTheBytesWritten,
-                            LargeObjectWrittenInManyChunksIsIntact, EmptyObjectCanBeStored,
-                            NothingIsVisibleBeforeCommit, AbortLeavesNothing,
-                            DestroyingAnUncommittedUploadLeavesNothing,
-                            AbortAfterCommitKeepsTheObject, RemoveReturnsTrueOnceThenFalse,
-                            RemoveLeavesOtherObjects, UnknownKeyIsAbsentEverywhere,
-                            RemovedKeyCanBeUploadedAgainWithANewEtag,
-                            InterleavedUploadsStaySeparate, KeyWithNonAsciiLettersRoundTrips,
-                            UnsafeKeysAreRefusedByEveryMethod,
-                            PresignedUrlNamesTheKeyAndDependsOnExpiry, PingSucceedsOnAWorkingStore,
-                            SweepFindsNothingToDoWhenEveryUploadEnded);
+REGISTER_TYPED_TEST_SUITE_P(
+    MediaStoreConformance, committed_object_has_its_size_and_a_quoted_etag,
+    opened_object_reads_back_the_same_bytes, upload_counts_the_bytes_written,
+    large_object_written_in_many_chunks_is_intact, empty_object_can_be_stored,
+    nothing_is_visible_before_commit, abort_leaves_nothing,
+    destroying_an_uncommitted_upload_leaves_nothing, abort_after_commit_keeps_the_object,
+    remove_returns_true_once_then_false, remove_leaves_other_objects,
+    unknown_key_is_absent_everywhere, removed_key_can_be_uploaded_again_with_a_new_etag,
+    interleaved_uploads_stay_separate, key_with_non_ascii_letters_round_trips,
+    unsafe_keys_are_refused_by_every_method, presigned_url_names_the_key_and_depends_on_expiry,
+    ping_succeeds_on_a_working_store, sweep_finds_nothing_to_do_when_every_upload_ended);

@@ -45,7 +45,7 @@ class OpenBeneathTest : public ::testing::TestWithParam<BeneathResolution> {
   UniqueFd base_fd_;
 };
 
-TEST_P(OpenBeneathTest, OpensANestedFile) {
+TEST_P(OpenBeneathTest, opens_a_nested_file) {
   UniqueFd fd(open_beneath(base_fd_.get(), "a/b/file.txt", O_RDONLY, 0, GetParam()));
   ASSERT_TRUE(fd.valid()) << std::strerror(errno);
   char buffer[16] = {};
@@ -54,12 +54,12 @@ TEST_P(OpenBeneathTest, OpensANestedFile) {
   EXPECT_NE(::fcntl(fd.get(), F_GETFD) & FD_CLOEXEC, 0) << "descriptors are close-on-exec";
 }
 
-TEST_P(OpenBeneathTest, OpensADirectory) {
+TEST_P(OpenBeneathTest, opens_a_directory) {
   EXPECT_EQ(open_error("a/b", O_RDONLY | O_DIRECTORY), 0);
   EXPECT_EQ(open_error("a", O_PATH | O_DIRECTORY), 0);
 }
 
-TEST_P(OpenBeneathTest, CreatesAFileWithTheGivenMode) {
+TEST_P(OpenBeneathTest, creates_a_file_with_the_given_mode) {
   UniqueFd fd(
       open_beneath(base_fd_.get(), "a/new.bin", O_WRONLY | O_CREAT | O_EXCL, 0600, GetParam()));
   ASSERT_TRUE(fd.valid()) << std::strerror(errno);
@@ -69,27 +69,27 @@ TEST_P(OpenBeneathTest, CreatesAFileWithTheGivenMode) {
   EXPECT_EQ(open_error("a/new.bin", O_WRONLY | O_CREAT | O_EXCL, 0600), EEXIST);
 }
 
-TEST_P(OpenBeneathTest, MissingPathsReportENOENTAndFilesUsedAsDirectoriesENOTDIR) {
+TEST_P(OpenBeneathTest, missing_paths_report_enoent_and_files_used_as_directories_enotdir) {
   EXPECT_EQ(open_error("a/missing.txt"), ENOENT);
   EXPECT_EQ(open_error("missing/file.txt"), ENOENT);
   EXPECT_EQ(open_error("a/b/file.txt/more"), ENOTDIR);
 }
 
-TEST_P(OpenBeneathTest, PathsLeavingTheDirectoryAreRefused) {
+TEST_P(OpenBeneathTest, paths_leaving_the_directory_are_refused) {
   EXPECT_EQ(open_error("../outside/secret.txt"), EXDEV);
   EXPECT_EQ(open_error("a/../../outside/secret.txt"), EXDEV);
   EXPECT_EQ(open_error("a/.."), EXDEV);
   EXPECT_EQ(open_error((dir_.path() / "outside" / "secret.txt").string()), EXDEV);
 }
 
-TEST_P(OpenBeneathTest, MalformedPathsAreRefused) {
+TEST_P(OpenBeneathTest, malformed_paths_are_refused) {
   EXPECT_EQ(open_error(""), EINVAL);
   EXPECT_EQ(open_error("a//b/file.txt"), EINVAL);
   EXPECT_EQ(open_error("./a/b/file.txt"), EINVAL);
   EXPECT_EQ(open_error("a/b/"), EINVAL);
 }
 
-TEST_P(OpenBeneathTest, SymlinkedDirectoryLeadingOutsideIsRefused) {
+TEST_P(OpenBeneathTest, symlinked_directory_leading_outside_is_refused) {
   fs::create_directory_symlink(dir_.path() / "outside", base_ / "a" / "link");
   EXPECT_EQ(open_error("a/link/secret.txt"), ELOOP);
   EXPECT_EQ(open_error("a/link/new.txt", O_WRONLY | O_CREAT, 0600), ELOOP);
@@ -97,7 +97,7 @@ TEST_P(OpenBeneathTest, SymlinkedDirectoryLeadingOutsideIsRefused) {
   EXPECT_EQ(open_error("a/link", O_RDONLY | O_DIRECTORY), ELOOP);
 }
 
-TEST_P(OpenBeneathTest, SymlinkedFileIsRefusedWhateverItPointsAt) {
+TEST_P(OpenBeneathTest, symlinked_file_is_refused_whatever_it_points_at) {
   fs::create_symlink(dir_.path() / "outside" / "secret.txt", base_ / "a" / "out.txt");
   fs::create_symlink("b/file.txt", base_ / "a" / "in.txt");
   EXPECT_EQ(open_error("a/out.txt"), ELOOP);
@@ -110,7 +110,7 @@ TEST_P(OpenBeneathTest, SymlinkedFileIsRefusedWhateverItPointsAt) {
   EXPECT_EQ(content, "outside") << "the target must be untouched";
 }
 
-TEST_P(OpenBeneathTest, SymlinkToADirectoryInsideIsRefusedToo) {
+TEST_P(OpenBeneathTest, symlink_to_a_directory_inside_is_refused_too) {
   fs::create_directory_symlink("a/b", base_ / "shortcut");
   EXPECT_EQ(open_error("shortcut/file.txt"), ELOOP);
 }
@@ -124,7 +124,7 @@ INSTANTIATE_TEST_SUITE_P(Resolutions, OpenBeneathTest,
                                            BeneathResolution::component_walk),
                          resolution_name);
 
-TEST(OpenBeneath, ReportsWhetherTheKernelHasOpenat2) {
+TEST(OpenBeneath, reports_whether_the_kernel_has_openat_2) {
   // Both answers are valid (the automatic resolution covers either), but the answer must be
   // the kernel's: asked directly here, openat2 either opens "." or is missing or filtered.
   open_how how{};

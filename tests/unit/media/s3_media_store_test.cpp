@@ -34,7 +34,6 @@
 
 #include "media/media_store_conformance.hpp"
 #include "media/small_tmpfs.hpp"
-#include "test_support.hpp"
 #include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/sigv4.hpp"
@@ -529,7 +528,7 @@ TEST_F(S3MediaStoreOffline, silent_server_times_out) {
   ::close(listener);
 }
 
-TEST_F(S3MediaStoreOffline, FullSpoolThrowsStorageFullAndLeavesNothing) {
+TEST_F(S3MediaStoreOffline, full_spool_throws_storage_full_and_leaves_nothing) {
   const test::SmallTmpfs disk(dir_.path() / "spool");
   if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << disk.why_not();
   auto store = make(aws());

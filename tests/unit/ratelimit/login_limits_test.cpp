@@ -42,7 +42,7 @@ class LoginLimitsTest : public ::testing::Test {
   MemoryRateLimiter limiter_;
 };
 
-TEST_F(LoginLimitsTest, AStrangersFailuresDoNotLockTheOwnerOutFromAnotherAddress) {
+TEST_F(LoginLimitsTest, a_strangers_failures_do_not_lock_the_owner_out_from_another_address) {
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(fail(kOwner, kStranger)) << i;
   // However long the stranger goes on, refused attempts stay off the account-wide count.
   for (int i = 0; i < 50; ++i) EXPECT_FALSE(fail(kOwner, kStranger)) << i;
@@ -50,13 +50,13 @@ TEST_F(LoginLimitsTest, AStrangersFailuresDoNotLockTheOwnerOutFromAnotherAddress
   EXPECT_TRUE(succeed(kOwner, kHome));
 }
 
-TEST_F(LoginLimitsTest, SuccessesCountTowardNeitherAccountLimit) {
+TEST_F(LoginLimitsTest, successes_count_toward_neither_account_limit) {
   for (int i = 0; i < 20; ++i) EXPECT_TRUE(succeed(kOwner, kHome)) << i;
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(fail(kOwner, kHome)) << i;
   EXPECT_FALSE(fail(kOwner, kHome));
 }
 
-TEST_F(LoginLimitsTest, FailuresFromManyAddressesReachTheAccountWideLimit) {
+TEST_F(LoginLimitsTest, failures_from_many_addresses_reach_the_account_wide_limit) {
   for (int i = 0; i < 6; ++i) {
     EXPECT_TRUE(fail(kOwner, "198.51.100." + std::to_string(i))) << i;
   }
@@ -68,7 +68,7 @@ TEST_F(LoginLimitsTest, FailuresFromManyAddressesReachTheAccountWideLimit) {
   EXPECT_TRUE(succeed("other@example.com", kHome)) << "other accounts are not affected";
 }
 
-TEST_F(LoginLimitsTest, AnAttemptRefusedAccountWideDoesNotCountForItsAddress) {
+TEST_F(LoginLimitsTest, an_attempt_refused_account_wide_does_not_count_for_its_address) {
   for (int i = 0; i < 6; ++i) EXPECT_TRUE(fail(kOwner, "198.51.100." + std::to_string(i)));
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(fail(kOwner, kHome));
   // Each refusal gave its pair hit back: counted on the pair alone, home has its three left.
@@ -79,12 +79,12 @@ TEST_F(LoginLimitsTest, AnAttemptRefusedAccountWideDoesNotCountForItsAddress) {
   EXPECT_FALSE(run_coroutine(fresh_account.check_account(kOwner, kHome)).allowed);
 }
 
-TEST_F(LoginLimitsTest, AccountsAreTheirTrimmedLowerCaseEmails) {
+TEST_F(LoginLimitsTest, accounts_are_their_trimmed_lower_case_emails) {
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(fail(kOwner, kStranger));
   EXPECT_FALSE(fail("  OWNER@Example.com ", kStranger));
 }
 
-TEST_F(LoginLimitsTest, TheAddressLimitCountsEveryAttempt) {
+TEST_F(LoginLimitsTest, the_address_limit_counts_every_attempt) {
   LoginLimits tight{&limiter_, LoginRules{RateRule{2, 60s}, std::nullopt, std::nullopt}};
   EXPECT_TRUE(run_coroutine(tight.check_address(kHome)).allowed);
   EXPECT_TRUE(run_coroutine(tight.check_address(kHome)).allowed);
@@ -92,7 +92,7 @@ TEST_F(LoginLimitsTest, TheAddressLimitCountsEveryAttempt) {
   EXPECT_TRUE(run_coroutine(tight.check_address(kStranger)).allowed);
 }
 
-TEST_F(LoginLimitsTest, NoLimiterOrNoRulesLimitNothing) {
+TEST_F(LoginLimitsTest, no_limiter_or_no_rules_limit_nothing) {
   const LoginLimits none{nullptr, LoginRules{RateRule{1, 60s}, RateRule{1, 60s}, RateRule{1, 60s}}};
   const LoginLimits off{&limiter_, LoginRules{}};
   for (int i = 0; i < 5; ++i) {

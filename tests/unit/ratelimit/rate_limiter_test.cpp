@@ -72,7 +72,7 @@ TEST(MemoryRateLimiter, refused_hits_do_not_overflow_the_count) {
   EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
 }
 
-TEST(MemoryRateLimiter, RefundTakesBackOneAllowedHit) {
+TEST(MemoryRateLimiter, refund_takes_back_one_allowed_hit) {
   FakeClock clock;
   MemoryRateLimiter limiter(1000, clock.source());
   EXPECT_TRUE(limiter.hit_now("a", 2, 60s).allowed);
@@ -82,7 +82,7 @@ TEST(MemoryRateLimiter, RefundTakesBackOneAllowedHit) {
   EXPECT_FALSE(limiter.hit_now("a", 2, 60s).allowed);
 }
 
-TEST(MemoryRateLimiter, RefundNeverGoesBelowZeroNorOutlivesItsWindow) {
+TEST(MemoryRateLimiter, refund_never_goes_below_zero_nor_outlives_its_window) {
   FakeClock clock;
   MemoryRateLimiter limiter(1000, clock.source());
   limiter.refund_now("unknown");
@@ -196,7 +196,7 @@ TEST(RedisRateLimiter, concurrent_hits_are_counted_exactly) {
   EXPECT_EQ(allowed, 100);
 }
 
-TEST(RedisRateLimiter, RefundTakesBackOneHitAndKeepsTheWindow) {
+TEST(RedisRateLimiter, refund_takes_back_one_hit_and_keeps_the_window) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings settings = test::redis_settings(url);
   test::RedisHarness harness(settings);
@@ -204,7 +204,8 @@ TEST(RedisRateLimiter, RefundTakesBackOneHitAndKeepsTheWindow) {
   EXPECT_TRUE(run_coroutine(limiter.hit("r", 2, 60s)).allowed);
   EXPECT_TRUE(run_coroutine(limiter.hit("r", 2, 60s)).allowed);
   run_coroutine(limiter.refund("r"));
-  EXPECT_TRUE(run_coroutine(limiter.hit("r", 2, 60s)).allowed) << "the refunded hit left room for one";
+  EXPECT_TRUE(run_coroutine(limiter.hit("r", 2, 60s)).allowed)
+      << "the refunded hit left room for one";
   EXPECT_FALSE(run_coroutine(limiter.hit("r", 2, 60s)).allowed);
   const auto pttl = run_coroutine(
       harness.client->execute(redis::encode_command({"PTTL", settings.key_prefix + "rate:r"})));
@@ -212,7 +213,7 @@ TEST(RedisRateLimiter, RefundTakesBackOneHitAndKeepsTheWindow) {
   EXPECT_LE(pttl.integer, 60000);
 }
 
-TEST(RedisRateLimiter, RefundOfAMissingOrEmptyCounterLeavesNothing) {
+TEST(RedisRateLimiter, refund_of_a_missing_or_empty_counter_leaves_nothing) {
   VOLKRIN_REDIS_ENV(url, "VOLKRIN_TEST_REDIS_URL");
   const RedisSettings settings = test::redis_settings(url);
   test::RedisHarness harness(settings);

@@ -28,14 +28,14 @@ TrackRecord sample_track() {
   return t;
 }
 
-TEST(TrackJson, CarriesTheVersionKeyZeroLastAsMongooseDocumentsDo) {
+TEST(TrackJson, carries_the_version_key_zero_last_as_mongoose_documents_do) {
   const auto o = track_json(sample_track(), "");
   ASSERT_TRUE(o.contains("__v"));
   EXPECT_EQ(o.at("__v"), 0);
   EXPECT_EQ((o.end() - 1)->key(), "__v");
 }
 
-TEST(TrackJson, PopulatesTheUploaderForTheList) {
+TEST(TrackJson, populates_the_uploader_for_the_list) {
   const auto o = track_json(sample_track(), "https://api.example");
   EXPECT_EQ(o.at("uploadedBy"), (boost::json::object{{"_id", "66d4c1f2a1b2c3d4e5f60001"},
                                                      {"email", "admin@example.com"},
@@ -47,7 +47,7 @@ TEST(TrackJson, PopulatesTheUploaderForTheList) {
   EXPECT_TRUE(track_json(gone, "").at("uploadedBy").is_null());
 }
 
-TEST(UploadedTrackJson, GivesTheUploaderIdAsAStringAndIsOtherwiseTheListsTrack) {
+TEST(UploadedTrackJson, gives_the_uploader_id_as_a_string_and_is_otherwise_the_lists_track) {
   const auto track = sample_track();
   auto uploaded = uploaded_track_json(track, "");
   EXPECT_EQ(uploaded.at("uploadedBy"), "66d4c1f2a1b2c3d4e5f60001");
@@ -63,7 +63,7 @@ TEST(UploadedTrackJson, GivesTheUploaderIdAsAStringAndIsOtherwiseTheListsTrack) 
   EXPECT_TRUE(uploaded_track_json(mock, "").at("uploadedBy").is_null());
 }
 
-TEST(TracksJsonArray, IsTheArrayOfEachTracksJson) {
+TEST(TracksJsonArray, is_the_array_of_each_tracks_json) {
   auto second = sample_track();
   second.id = "66d4c1f2a1b2c3d4e5f60719";
   second.title = "Line\u2028\\ \x01";

@@ -219,7 +219,8 @@ TEST_F(TrackUploadTest, missing_title_is_refused_and_discard_leaves_nothing) {
   expect_nothing_left();
 }
 
-TEST_F(TrackUploadTest, TitleOrArtistThatIsNotSingleLineTextIsRefusedWith400NamingTheField) {
+TEST_F(TrackUploadTest,
+       title_or_artist_that_is_not_single_line_text_is_refused_with_400_naming_the_field) {
   using namespace std::string_literals;
   for (const std::string field : {"title", "artist"}) {
     const ErrorSeen refused =
@@ -236,7 +237,7 @@ TEST_F(TrackUploadTest, TitleOrArtistThatIsNotSingleLineTextIsRefusedWith400Nami
   }
 }
 
-TEST_F(TrackUploadTest, TitleAndArtistKeepEmojiCombiningMarksAndRightToLeftText) {
+TEST_F(TrackUploadTest, title_and_artist_keep_emoji_combining_marks_and_right_to_left_text) {
   auto upload = start();
   upload->set_field("title", "Noe\xCC\x88l \xF0\x9F\x8E\x84");
   upload->set_field("artist", "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xE2\x80\x8F!");

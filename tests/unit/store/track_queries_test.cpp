@@ -198,7 +198,7 @@ TYPED_TEST(TrackQueries, wildcards_and_backslash_in_the_text_are_literal) {
   EXPECT_THAT(search("s_ what"), IsEmpty());
 }
 
-TYPED_TEST(TrackQueries, SearchSyntaxQuotesEmojiAndCombiningMarksInTheTextAreLiteral) {
+TYPED_TEST(TrackQueries, search_syntax_quotes_emoji_and_combining_marks_in_the_text_are_literal) {
   this->store().insert_track(track("a", "Rock AND Roll", "Nobody", 1000));
   this->store().insert_track(track("b", "NEAR(the end)", "Nobody", 2000));
   this->store().insert_track(track("c", "co-op ^top", "Nobody", 3000));
@@ -237,7 +237,7 @@ TYPED_TEST(TrackQueries, SearchSyntaxQuotesEmojiAndCombiningMarksInTheTextAreLit
   }
 }
 
-TYPED_TEST(TrackQueries, TextOfTwoHundredCharactersIsSearchedWhole) {
+TYPED_TEST(TrackQueries, text_of_two_hundred_characters_is_searched_whole) {
   const std::string notes = [] {
     std::string s;
     for (int i = 0; i < 199; ++i) s += "\U0001F3B5";

@@ -14,7 +14,7 @@ namespace {
 
 using namespace std::string_literals;
 
-TEST(Utf8Length, CountsCodePointsOfValidUtf8) {
+TEST(Utf8Length, counts_code_points_of_valid_utf_8) {
   EXPECT_EQ(utf8_length(""), 0u);
   EXPECT_EQ(utf8_length("abc"), 3u);
   EXPECT_EQ(utf8_length("\u00e9t\u00e9"), 3u);
@@ -25,7 +25,7 @@ TEST(Utf8Length, CountsCodePointsOfValidUtf8) {
   EXPECT_EQ(utf8_length("a\0b"s), 3u);
 }
 
-TEST(Utf8Length, RefusesEveryIllFormedSequence) {
+TEST(Utf8Length, refuses_every_ill_formed_sequence) {
   for (const std::string& bad : {
            "\xFF"s,              // never in UTF-8
            "\x80"s,              // a continuation byte alone
@@ -46,7 +46,7 @@ TEST(Utf8Length, RefusesEveryIllFormedSequence) {
   }
 }
 
-TEST(SingleLineFault, AdmitsPrintableTextOfEveryScript) {
+TEST(SingleLineFault, admits_printable_text_of_every_script) {
   for (const std::string text : {"Night Drive", "Zo\u00eb & the \U0001F469\u200D\U0001F3A4",
                                  "Noe\u0308l", "\u05e9\u05dc\u05d5\u05dd \u200f!",
                                  "\u0644\u064a\u0646\u0627", "\u6771\u4eac", "100% _\\\"*^-", ""}) {
@@ -54,7 +54,7 @@ TEST(SingleLineFault, AdmitsPrintableTextOfEveryScript) {
   }
 }
 
-TEST(SingleLineFault, RefusesC0ControlsTabAndLineBreaksDelAndC1Controls) {
+TEST(SingleLineFault, refuses_c_0_controls_tab_and_line_breaks_del_and_c_1_controls) {
   const std::vector<std::string> texts{"a\0b"s,    "a\tb",    "a\nb",     "a\rb",
                                        "a\x1b[0m", "\x01",    "a\x7f",    "a\u0080",
                                        "a\u0085b", "a\u009f", "a\u2028b", "a\u2029b"};
@@ -66,7 +66,7 @@ TEST(SingleLineFault, RefusesC0ControlsTabAndLineBreaksDelAndC1Controls) {
   EXPECT_EQ(single_line_fault("a\x01\xFF"s), TextFault::control_character);  // the first fault
 }
 
-TEST(RequireSingleLine, ReturnsTheTextOrThrows400NamingTheField) {
+TEST(RequireSingleLine, returns_the_text_or_throws_400_naming_the_field) {
   EXPECT_EQ(require_single_line("Night Drive", "title"), "Night Drive");
   try {
     require_single_line("Night\tDrive", "title");
@@ -78,7 +78,7 @@ TEST(RequireSingleLine, ReturnsTheTextOrThrows400NamingTheField) {
   EXPECT_THROW(require_single_line("So\xFFng", "artist"), ApiError);
 }
 
-TEST(InvisibleCharacter, CoversZeroWidthBidiFormatAndNonAsciiSpaces) {
+TEST(InvisibleCharacter, covers_zero_width_bidi_format_and_non_ascii_spaces) {
   for (const char32_t c :
        {U'\u200B',     U'\u200C',     U'\u200D', U'\u200E', U'\u200F', U'\u2060',     U'\u2061',
         U'\u2062',     U'\u2063',     U'\u2064', U'\uFEFF', U'\u00AD', U'\u180E',     U'\u202A',
@@ -91,7 +91,7 @@ TEST(InvisibleCharacter, CoversZeroWidthBidiFormatAndNonAsciiSpaces) {
   }
 }
 
-TEST(InvisibleCharacter, LeavesVisibleCharactersAndTheAsciiSpace) {
+TEST(InvisibleCharacter, leaves_visible_characters_and_the_ascii_space) {
   for (const char32_t c : {U' ', U'a', U'@', U'.', U'-', U'\u00E9', U'\u00AC', U'\u00AE', U'\u0301',
                            U'\u2010', U'\u2027', U'\u2030', U'\u20AC', U'\u3001', U'\uFFFD',
                            U'\U0001F3B5', U'\U000E1000', U'\U0010FFFF'}) {
@@ -99,7 +99,7 @@ TEST(InvisibleCharacter, LeavesVisibleCharactersAndTheAsciiSpace) {
   }
 }
 
-TEST(InvisibleCharacter, EveryControlCharacterIsInvisible) {
+TEST(InvisibleCharacter, every_control_character_is_invisible) {
   for (char32_t c = 0; c < 0x3000; ++c) {
     if (is_control_character(c)) {
       EXPECT_TRUE(is_invisible_character(c)) << std::hex << static_cast<unsigned>(c);
@@ -107,7 +107,7 @@ TEST(InvisibleCharacter, EveryControlCharacterIsInvisible) {
   }
 }
 
-TEST(HasInvisibleCharacter, FindsOneAnywhereAndCountsInvalidUtf8) {
+TEST(HasInvisibleCharacter, finds_one_anywhere_and_counts_invalid_utf_8) {
   EXPECT_FALSE(has_invisible_character("ada@example.com"));
   EXPECT_FALSE(has_invisible_character("z\u00f6e@b\u00fccher.example"));
   EXPECT_TRUE(has_invisible_character("ada\u200b@example.com"));
@@ -116,13 +116,13 @@ TEST(HasInvisibleCharacter, FindsOneAnywhereAndCountsInvalidUtf8) {
   EXPECT_TRUE(has_invisible_character("ada@exa\xFFmple.com"));
 }
 
-TEST(TrimAsciiSpace, TrimsSpaceTabCrLfOnly) {
+TEST(TrimAsciiSpace, trims_space_tab_cr_lf_only) {
   EXPECT_EQ(trim(" \t\r\n a b \n"), "a b");
   EXPECT_EQ(trim("\u00a0a\u00a0"), "\u00a0a\u00a0");
   EXPECT_EQ(trim(" \t "), "");
 }
 
-TEST(CleanSingleLine, ReplacesInvalidSequencesAndControlsAndTrims) {
+TEST(CleanSingleLine, replaces_invalid_sequences_and_controls_and_trims) {
   EXPECT_EQ(clean_single_line("Night Drive"), "Night Drive");
   EXPECT_EQ(clean_single_line("  Night\tDrive\r\n"), "Night Drive");
   EXPECT_EQ(clean_single_line("a\0b"s), "a b");
