@@ -36,27 +36,28 @@ awaitable<void> check_metrics_access(const MetricsAccess& access, Request& req) 
 void add_health_routes(http::Router& router, Readiness& readiness, MetricsAccess access) {
   router.add("GET", "/api/health", Access::open, [](Request&) -> awaitable<Response> {
     co_return http::json_response(
-        200, boost::json::object{{"status", "ok"}, {"message", "Volkrin Stream backend healthy ✅"}});
+        200,
+        boost::json::object{{"status", "ok"}, {"message", "Volkrin Stream backend healthy ✅"}});
   });
 
-  router.add("GET", "/api/health/ready", Access::open,
-             [&readiness](Request&) -> awaitable<Response> {
-               const auto checks = co_await readiness.check();
-               boost::json::object components;
-               bool ready = true;
-               for (const auto& c : checks) {
-                 // Public: whether each component answers and how fast, never why not (the
-                 // reason can name files, hosts or buckets; Readiness logs it).
-                 components[c.name] = boost::json::object{{"status", c.ok ? "ok" : "error"},
-                                                          {"latencyMs", c.latency_ms}};
-                 if (!c.ok && c.name != "cache") ready = false;
-               }
-               Response r = http::json_response(
-                   ready ? 200 : 503,
-                   boost::json::object{{"status", ready ? "ok" : "error"}, {"components", components}});
-               r.set_header("Cache-Control", "no-store");
-               co_return r;
-             });
+  router.add(
+      "GET", "/api/health/ready", Access::open, [&readiness](Request&) -> awaitable<Response> {
+        const auto checks = co_await readiness.check();
+        boost::json::object components;
+        bool ready = true;
+        for (const auto& c : checks) {
+          // Public: whether each component answers and how fast, never why not (the
+          // reason can name files, hosts or buckets; Readiness logs it).
+          components[c.name] =
+              boost::json::object{{"status", c.ok ? "ok" : "error"}, {"latencyMs", c.latency_ms}};
+          if (!c.ok && c.name != "cache") ready = false;
+        }
+        Response r = http::json_response(
+            ready ? 200 : 503,
+            boost::json::object{{"status", ready ? "ok" : "error"}, {"components", components}});
+        r.set_header("Cache-Control", "no-store");
+        co_return r;
+      });
 
   router.add("GET", "/metrics", Access::open,
              [access = std::move(access)](Request& req) -> awaitable<Response> {

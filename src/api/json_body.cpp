@@ -60,7 +60,8 @@ boost::asio::awaitable<boost::json::object> read_json_object(http::Request& requ
   co_return std::move(value.get_object());
 }
 
-std::optional<std::string> optional_string(const boost::json::object& body, std::string_view field) {
+std::optional<std::string> optional_string(const boost::json::object& body,
+                                           std::string_view field) {
   const auto* v = body.if_contains(field);
   if (!v || v->is_null()) return std::nullopt;
   if (!v->is_string()) throw ApiError(400, std::string(field) + " must be a string");

@@ -45,9 +45,9 @@ void add_media_routes(http::Router& router, MediaStore& media, std::string signi
   router.add("GET", "/media/*key", Access::open,
              [&media, secret = std::move(signing_secret)](Request& req) -> awaitable<Response> {
                const std::string key(req.param("key"));
-               const auto check = check_media_signature(
-                   secret, key, req.query_param("expires").value_or(""),
-                   req.query_param("sig").value_or(""), now_seconds());
+               const auto check =
+                   check_media_signature(secret, key, req.query_param("expires").value_or(""),
+                                         req.query_param("sig").value_or(""), now_seconds());
                if (check != MediaUrlCheck::ok) {
                  throw ApiError(403, check == MediaUrlCheck::expired ? "This media link has expired"
                                                                      : "Invalid media link");
@@ -55,8 +55,8 @@ void add_media_routes(http::Router& router, MediaStore& media, std::string signi
                auto opened = co_await offload([&] { return open_media(media, key); });
                if (!opened) throw ApiError(404, "Media not found");
                // The link itself expires; caches must not keep the bytes beyond it.
-               co_return http::file_response(req, std::move(opened->object),
-                                             opened->content_type, "private, max-age=300");
+               co_return http::file_response(req, std::move(opened->object), opened->content_type,
+                                             "private, max-age=300");
              });
 }
 

@@ -12,9 +12,13 @@ namespace volkrin::http {
 namespace {
 
 bool is_secret_param(std::string_view key) {
-  static constexpr std::array<std::string_view, 7> kSecret{
-      "sig", "signature", "token", "access_token", "x-amz-signature", "x-amz-credential",
-      "x-amz-security-token"};
+  static constexpr std::array<std::string_view, 7> kSecret{"sig",
+                                                           "signature",
+                                                           "token",
+                                                           "access_token",
+                                                           "x-amz-signature",
+                                                           "x-amz-credential",
+                                                           "x-amz-security-token"};
   for (auto s : kSecret) {
     if (iequals(s, key)) return true;
   }

@@ -12,7 +12,6 @@ namespace volkrin::http {
 
 namespace {
 
-
 // etagc = %x21 / %x23-7E / obs-text
 bool is_etagc(char c) {
   const auto u = static_cast<unsigned char>(c);

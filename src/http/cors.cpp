@@ -19,8 +19,9 @@ void CorsPolicy::decorate(std::string_view origin, Response& response) const {
   if (!any_) response.set_header("Vary", "Origin");
   if (!allows(origin)) return;
   response.set_header("Access-Control-Allow-Origin", any_ ? "*" : std::string(origin));
-  response.set_header("Access-Control-Expose-Headers",
-                      "X-Request-Id, ETag, Content-Range, Content-Length, Accept-Ranges, Retry-After");
+  response.set_header(
+      "Access-Control-Expose-Headers",
+      "X-Request-Id, ETag, Content-Range, Content-Length, Accept-Ranges, Retry-After");
 }
 
 Response CorsPolicy::preflight(std::string_view origin,

@@ -24,8 +24,8 @@ constexpr std::string_view kUnmatchedRoute = "#unmatched";
 // Methods outside this set share one label value, so that clients cannot grow the
 // number of series by inventing methods.
 std::string_view metric_method(std::string_view method) {
-  static constexpr std::string_view kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-                                                "OPTIONS"};
+  static constexpr std::string_view kKnown[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                                "PATCH", "DELETE", "OPTIONS"};
   for (auto known : kKnown) {
     if (method == known) return known;
   }
@@ -49,7 +49,8 @@ void log_storage_full(const Request& request, std::string_view detail) {
 
 std::string_view bearer_token(std::string_view authorization) {
   constexpr std::string_view kPrefix = "Bearer ";
-  if (authorization.size() <= kPrefix.size() || authorization.substr(0, kPrefix.size()) != kPrefix) {
+  if (authorization.size() <= kPrefix.size() ||
+      authorization.substr(0, kPrefix.size()) != kPrefix) {
     return {};
   }
   std::string_view token = authorization.substr(kPrefix.size());

@@ -45,8 +45,8 @@ class AuthService {
   void delete_user(std::string_view caller_id, std::string_view user_id);
 
   // For operators (command line): creates a user with the given role, no secret needed.
-  UserRecord create_user(std::string_view name, std::string_view email,
-                         std::string_view password, std::string_view role);
+  UserRecord create_user(std::string_view name, std::string_view email, std::string_view password,
+                         std::string_view role);
 
   std::string issue_token(const UserRecord& user) const;
 
@@ -61,7 +61,7 @@ class AuthService {
 
 // Validation shared by sign-up and the command line; each throws ApiError(400, ...).
 std::string normalize_email(std::string_view email);  // trimmed, lower-cased, validated
-std::string validate_name(std::string_view name);      // trimmed, 1..100 characters
-void validate_password(std::string_view password);     // 8+ characters, at most 1024 bytes
+std::string validate_name(std::string_view name);     // trimmed, 1..100 characters
+void validate_password(std::string_view password);    // 8+ characters, at most 1024 bytes
 
 }  // namespace volkrin

@@ -116,7 +116,8 @@ PasswordHasher::Verification PasswordHasher::verify(std::string_view password,
 }
 
 const std::string& PasswordHasher::dummy_hash() const {
-  std::call_once(dummy_once_, [this] { dummy_hash_ = hash(crypto::hex_encode(crypto::random_bytes(16))); });
+  std::call_once(dummy_once_,
+                 [this] { dummy_hash_ = hash(crypto::hex_encode(crypto::random_bytes(16))); });
   return dummy_hash_;
 }
 

@@ -1,6 +1,7 @@
 // Backend checks with a deadline; see readiness.hpp.
 #include "service/readiness.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <memory>
-#include <spdlog/spdlog.h>
 
 #include "support/metrics.hpp"
 #include "support/worker_pool.hpp"
@@ -70,9 +70,9 @@ asio::awaitable<std::vector<ComponentCheck>> Readiness::check() {
     c.name = std::move(name);
     c.ok = error.empty();
     c.error = std::move(error);
-    c.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                             started)
-                       .count();
+    c.latency_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     results.push_back(std::move(c));
   };
   co_await measure("database", [this] { store_.ping(); });
@@ -88,9 +88,9 @@ asio::awaitable<std::vector<ComponentCheck>> Readiness::check() {
     } catch (const std::exception& e) {
       c.error = e.what();
     }
-    c.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                             started)
-                       .count();
+    c.latency_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     results.push_back(std::move(c));
   }
   co_await measure("storage", [this] { media_.ping(); });

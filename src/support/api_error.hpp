@@ -10,7 +10,8 @@ namespace volkrin {
 // Anything else that escapes a handler becomes 500 "Internal server error".
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string message) : std::runtime_error(std::move(message)), status_(status) {}
+  ApiError(int status, std::string message)
+      : std::runtime_error(std::move(message)), status_(status) {}
   int status() const noexcept { return status_; }
 
  private:

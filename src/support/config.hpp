@@ -38,7 +38,8 @@ struct S3Settings {
   // S3_ENDPOINT: "http(s)://host[:port]" of an S3-compatible service, addressed path-style
   // ("<endpoint>/<bucket>/<key>"). Empty: AWS, "https://<bucket>.s3.<region>.amazonaws.com".
   std::string endpoint;
-  bool force_path_style = false;  // S3_FORCE_PATH_STYLE: AWS too as s3.<region>.amazonaws.com/<bucket>
+  bool force_path_style =
+      false;  // S3_FORCE_PATH_STYLE: AWS too as s3.<region>.amazonaws.com/<bucket>
 };
 
 // Where the shared cache lives: REDIS_URL, UPSTASH_REDIS_URL or REDIS_HOST/REDIS_PORT.
@@ -64,8 +65,8 @@ struct Config {
   AppEnv app_env = AppEnv::development;
 
   // Listening socket. PORT=0 picks a free port (tests); the log says which.
-  std::string host = "0.0.0.0";        // HOST
-  std::uint16_t port = 8000;           // PORT
+  std::string host = "0.0.0.0";             // HOST
+  std::uint16_t port = 8000;                // PORT
   std::filesystem::path data_dir = "data";  // DATA_DIR
 
   // DATABASE_URL: sqlite:///absolute/path or sqlite://relative/path (default:
@@ -77,9 +78,11 @@ struct Config {
 
   // JWT_SECRET. Empty means "generate once and keep in DATA_DIR" (development only).
   std::string jwt_secret;
-  std::chrono::seconds jwt_lifetime = std::chrono::hours(24 * 7);  // JWT_EXPIRES_IN: 3600, 60s, 15m, 12h, 7d
-  std::optional<std::string> admin_secret;                         // ADMIN_SECRET (empty = unset)
-  HashCost password_cost = HashCost::interactive;  // PASSWORD_HASH_COST: min|interactive|moderate|sensitive
+  std::chrono::seconds jwt_lifetime =
+      std::chrono::hours(24 * 7);           // JWT_EXPIRES_IN: 3600, 60s, 15m, 12h, 7d
+  std::optional<std::string> admin_secret;  // ADMIN_SECRET (empty = unset)
+  HashCost password_cost =
+      HashCost::interactive;  // PASSWORD_HASH_COST: min|interactive|moderate|sensitive
 
   // CORS_ORIGINS: comma list of origins ("https://a.example,http://localhost:5173") or "*".
   // Empty (unset) means no cross-origin access.
@@ -110,8 +113,8 @@ struct Config {
   std::string tls_key_file;
 
   // Upload limits; accept plain bytes or a K/M/G suffix (KiB/MiB/GiB), e.g. "200M".
-  std::uint64_t max_audio_bytes = 200ull << 20;     // MAX_AUDIO_SIZE
-  std::uint64_t max_thumbnail_bytes = 5ull << 20;   // MAX_THUMBNAIL_SIZE
+  std::uint64_t max_audio_bytes = 200ull << 20;    // MAX_AUDIO_SIZE
+  std::uint64_t max_thumbnail_bytes = 5ull << 20;  // MAX_THUMBNAIL_SIZE
 
   std::optional<S3Settings> s3;  // S3_BUCKET and friends; nullopt: local media files
 

@@ -21,8 +21,8 @@ enum class VerifyError {
   malformed,        // not three base64url parts, bad JSON, wrong types
   unsupported_alg,  // alg other than HS256, including "none"
   bad_signature,
-  expired,          // exp <= now, or nbf in the future
-  invalid_claims,   // missing/ill-typed id, role or exp
+  expired,         // exp <= now, or nbf in the future
+  invalid_claims,  // missing/ill-typed id, role or exp
 };
 
 struct VerifyResult {

@@ -48,8 +48,8 @@ using SeriesKey = std::tuple<std::string, std::string, int>;
 
 struct SeriesKeyHash {
   std::size_t operator()(const SeriesKey& k) const noexcept {
-    return std::hash<std::string>{}(std::get<0>(k)) * 31 ^ std::hash<std::string>{}(std::get<1>(k)) * 7 ^
-           static_cast<std::size_t>(std::get<2>(k));
+    return std::hash<std::string>{}(std::get<0>(k)) * 31 ^
+           std::hash<std::string>{}(std::get<1>(k)) * 7 ^ static_cast<std::size_t>(std::get<2>(k));
   }
 };
 
@@ -83,10 +83,14 @@ std::string escape_label(std::string_view v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -131,12 +135,14 @@ ProcessFigures read_process_figures() {
         if (i == 14) utime = std::stoull(field);
         if (i == 15) stime = std::stoull(field);
       }
-      f.cpu_seconds = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+      f.cpu_seconds =
+          static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
     }
   }
   std::ifstream statm("/proc/self/statm");
   unsigned long long size = 0, resident = 0;
-  if (statm >> size >> resident) f.rss_bytes = resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  if (statm >> size >> resident)
+    f.rss_bytes = resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
   if (DIR* dir = opendir("/proc/self/fd")) {
     while (const dirent* e = readdir(dir)) {
       if (e->d_name[0] != '.') ++f.open_fds;
@@ -212,17 +218,16 @@ std::string Metrics::exposition() const {
     std::lock_guard lock(table.mutex);
     for (const auto& [key, s] : table.index) {
       const std::string labels = "method=\"" + escape_label(s->method) + "\",path=\"" +
-                                 escape_label(s->path) +
-                                 "\",status_code=\"" + std::to_string(s->status) + "\"";
+                                 escape_label(s->path) + "\",status_code=\"" +
+                                 std::to_string(s->status) + "\"";
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += s->buckets[i].load(std::memory_order_relaxed);
-        out << "http_request_duration_seconds_bucket{le=\"" << format_double(kBuckets[i])
-            << "\"," << labels << "} " << cumulative << '\n';
+        out << "http_request_duration_seconds_bucket{le=\"" << format_double(kBuckets[i]) << "\","
+            << labels << "} " << cumulative << '\n';
       }
       const std::uint64_t count = s->count.load(std::memory_order_relaxed);
-      out << "http_request_duration_seconds_bucket{le=\"+Inf\"," << labels << "} " << count
-          << '\n';
+      out << "http_request_duration_seconds_bucket{le=\"+Inf\"," << labels << "} " << count << '\n';
       out << "http_request_duration_seconds_sum{" << labels << "} "
           << format_double(std::bit_cast<double>(s->sum_bits.load(std::memory_order_relaxed)))
           << '\n';
@@ -242,8 +247,7 @@ std::string Metrics::exposition() const {
         std::to_string(process.open_fds));
   gauge(out, "process_max_fds", "Maximum number of open file descriptors.",
         std::to_string(process.max_fds));
-  gauge(out, "process_start_time_seconds",
-        "Start time of the process since unix epoch in seconds.",
+  gauge(out, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
         format_double(static_cast<double>(process_start_ms) / 1000.0));
   return out.str();
 }

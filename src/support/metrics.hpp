@@ -33,8 +33,7 @@ class Metrics {
   void backend_error(Backend backend) noexcept;
 
   // `path` is the route template ("/api/tracks/:id"), never a raw path.
-  void observe_request(std::string_view method, std::string_view path, int status,
-                       double seconds);
+  void observe_request(std::string_view method, std::string_view path, int status, double seconds);
 
   std::string exposition() const;
 

@@ -29,25 +29,26 @@ boost::asio::awaitable<std::invoke_result_t<F&>> offload(F fn) {
   using Slot = std::conditional_t<std::is_void_v<R>, bool, std::optional<R>>;
   auto initiate = [](auto handler, F work) {
     auto& pool = worker_pool();
-    boost::asio::post(pool.get_executor(), [handler = std::move(handler),
-                                            work = std::move(work)]() mutable {
-      std::exception_ptr error;
-      Slot slot{};
-      try {
-        if constexpr (std::is_void_v<R>) {
-          work();
-          slot = true;
-        } else {
-          slot.emplace(work());
-        }
-      } catch (...) {
-        error = std::current_exception();
-      }
-      auto home = boost::asio::get_associated_executor(handler);
-      boost::asio::post(home, [handler = std::move(handler), error, slot = std::move(slot)]() mutable {
-        handler(error, std::move(slot));
-      });
-    });
+    boost::asio::post(
+        pool.get_executor(), [handler = std::move(handler), work = std::move(work)]() mutable {
+          std::exception_ptr error;
+          Slot slot{};
+          try {
+            if constexpr (std::is_void_v<R>) {
+              work();
+              slot = true;
+            } else {
+              slot.emplace(work());
+            }
+          } catch (...) {
+            error = std::current_exception();
+          }
+          auto home = boost::asio::get_associated_executor(handler);
+          boost::asio::post(
+              home, [handler = std::move(handler), error, slot = std::move(slot)]() mutable {
+                handler(error, std::move(slot));
+              });
+        });
   };
   Slot slot = co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
                                                    void(std::exception_ptr, Slot)>(

@@ -23,7 +23,8 @@ std::shared_ptr<const PostgresSettings> make_settings(std::string url) {
 }  // namespace
 
 PostgresMetadataStore::PostgresMetadataStore(std::string url, unsigned connections)
-    : settings_(make_settings(std::move(url))), pool_(postgres_connections(settings_, connections)) {
+    : settings_(make_settings(std::move(url))),
+      pool_(postgres_connections(settings_, connections)) {
   auto connection = pool_.acquire();
   connection->open();
   migrate_postgres_schema(*connection);

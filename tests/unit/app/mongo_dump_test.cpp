@@ -32,9 +32,10 @@ MongoDump tracks_only(const std::string& text) {
 }
 
 TEST(MongoImport, reads_a_user_in_relaxed_extended_json) {
-  const auto dump = users_only(user_line(
-      "66D4C1F2A1B2C3D4E5F60718", "  Ada@Example.COM ",
-      R"(,"createdAt":{"$date":"2024-09-01T10:20:30.123Z"},"updatedAt":{"$date":"2024-09-02T00:00:00Z"},"__v":0)"));
+  const auto dump =
+      users_only(user_line("66D4C1F2A1B2C3D4E5F60718", "  Ada@Example.COM ",
+                           R"(,"createdAt":{"$date":"2024-09-01T10:20:30.123Z"})"
+                           R"(,"updatedAt":{"$date":"2024-09-02T00:00:00Z"},"__v":0)"));
   ASSERT_THAT(dump.problems, IsEmpty());
   ASSERT_EQ(dump.users.size(), 1u);
   const auto& u = dump.users[0].record;
@@ -49,9 +50,9 @@ TEST(MongoImport, reads_a_user_in_relaxed_extended_json) {
 }
 
 TEST(MongoImport, reads_canonical_and_legacy_dates) {
-  const auto dump = users_only(user_line(
-      "66d4c1f2a1b2c3d4e5f60718", "a@example.com",
-      R"(,"createdAt":{"$date":{"$numberLong":"1725186030123"}},"updatedAt":{"$date":1725186030999})"));
+  const auto dump = users_only(user_line("66d4c1f2a1b2c3d4e5f60718", "a@example.com",
+                                         R"(,"createdAt":{"$date":{"$numberLong":"1725186030123"}})"
+                                         R"(,"updatedAt":{"$date":1725186030999})"));
   ASSERT_THAT(dump.problems, IsEmpty());
   EXPECT_EQ(dump.users[0].record.created_at_ms, 1725186030123);
   EXPECT_EQ(dump.users[0].record.updated_at_ms, 1725186030999);
@@ -66,9 +67,9 @@ TEST(MongoImport, missing_dates_come_from_the_object_id) {
 }
 
 TEST(MongoImport, role_defaults_to_user) {
-  const auto dump = users_only(
-      R"({"_id":{"$oid":"66d4c1f2a1b2c3d4e5f60718"},"name":"B","email":"b@example.com","password":")" +
-      std::string(kHash) + "\"}");
+  const auto dump = users_only(R"({"_id":{"$oid":"66d4c1f2a1b2c3d4e5f60718"})"
+                               R"(,"name":"B","email":"b@example.com","password":")" +
+                               std::string(kHash) + "\"}");
   ASSERT_THAT(dump.problems, IsEmpty());
   EXPECT_EQ(dump.users[0].record.role, "user");
 }
@@ -111,8 +112,8 @@ TEST(MongoImport, reports_the_line_of_a_broken_array) {
 }
 
 TEST(MongoImport, refuses_passwords_that_are_not_bcrypt_hashes_without_echoing_them) {
-  const auto dump = users_only(
-      R"({"_id":{"$oid":"66d4c1f2a1b2c3d4e5f60718"},"name":"C","email":"c@example.com","password":"hunter2-plain"})");
+  const auto dump = users_only(R"({"_id":{"$oid":"66d4c1f2a1b2c3d4e5f60718"},"name":"C")"
+                               R"(,"email":"c@example.com","password":"hunter2-plain"})");
   ASSERT_THAT(dump.problems, ElementsAre(HasSubstr("line 1: password: not a bcrypt hash")));
   EXPECT_THAT(dump.problems[0], Not(HasSubstr("hunter2")));
 }
@@ -122,7 +123,8 @@ TEST(MongoImport, refuses_bad_dates_emails_and_roles) {
       user_line("66d4c1f2a1b2c3d4e5f60718", "a@example.com",
                 R"(,"createdAt":{"$date":"yesterday"})") +
       "\n" + user_line("66d4c1f2a1b2c3d4e5f60719", "not-an-email") + "\n" +
-      R"({"_id":{"$oid":"66d4c1f2a1b2c3d4e5f6071a"},"name":"C","email":"c@example.com","role":"root","password":")" +
+      R"({"_id":{"$oid":"66d4c1f2a1b2c3d4e5f6071a"},"name":"C")"
+      R"(,"email":"c@example.com","role":"root","password":")" +
       kHash + "\"}\n" +
       user_line("66d4c1f2a1b2c3d4e5f6071b", "d@example.com", R"(,"createdAt":"2024-01-01")"));
   EXPECT_THAT(dump.problems,
@@ -149,9 +151,12 @@ TEST(MongoImport, reads_a_track_and_derives_the_thumbnail_key_from_its_url) {
   const auto dump = tracks_only(
       R"({"_id":{"$oid":"66d4c2000000000000000001"},"title":"Night Drive","artist":"Volkrin",)"
       R"("fileKey":"audio/1725186030123-night_drive.mp3",)"
-      R"("audioUrl":"https://volkrin-media.s3.eu-central-1.amazonaws.com/audio/1725186030123-night_drive.mp3",)"
-      R"("thumbnailUrl":"https://volkrin-media.s3.eu-central-1.amazonaws.com/thumbnails/1725186030123-cover.jpg",)"
-      R"("uploadedBy":{"$oid":"66d4c1f2a1b2c3d4e5f60718"},"createdAt":{"$date":"2024-09-01T10:20:30.123Z"},"__v":0})");
+      R"("audioUrl":"https://volkrin-media.s3.eu-central-1.amazonaws.com)"
+      R"(/audio/1725186030123-night_drive.mp3",)"
+      R"("thumbnailUrl":"https://volkrin-media.s3.eu-central-1.amazonaws.com)"
+      R"(/thumbnails/1725186030123-cover.jpg",)"
+      R"("uploadedBy":{"$oid":"66d4c1f2a1b2c3d4e5f60718"})"
+      R"(,"createdAt":{"$date":"2024-09-01T10:20:30.123Z"},"__v":0})");
   ASSERT_THAT(dump.problems, IsEmpty());
   ASSERT_EQ(dump.tracks.size(), 1u);
   const auto& t = dump.tracks[0].record;
@@ -167,9 +172,10 @@ TEST(MongoImport, reads_a_track_and_derives_the_thumbnail_key_from_its_url) {
 }
 
 TEST(MongoImport, a_track_without_uploader_and_with_unsafe_keys_is_imported_with_a_warning) {
-  const auto dump = tracks_only(
-      R"({"_id":{"$oid":"66d4c2000000000000000001"},"title":"T","uploadedBy":null,)"
-      R"("fileKey":"audio/my song.mp3","thumbnailUrl":"https://b.s3.amazonaws.com/thumbnails/a.png"})");
+  const auto dump =
+      tracks_only(R"({"_id":{"$oid":"66d4c2000000000000000001"},"title":"T","uploadedBy":null,)"
+                  R"("fileKey":"audio/my song.mp3")"
+                  R"(,"thumbnailUrl":"https://b.s3.amazonaws.com/thumbnails/a.png"})");
   ASSERT_THAT(dump.problems, IsEmpty());
   EXPECT_EQ(dump.tracks[0].record.uploaded_by, std::nullopt);
   EXPECT_EQ(dump.tracks[0].record.artist, "");
@@ -179,7 +185,8 @@ TEST(MongoImport, a_track_without_uploader_and_with_unsafe_keys_is_imported_with
 
 TEST(MongoImport, a_track_needs_a_title_and_its_keys) {
   const auto dump = tracks_only(
-      R"({"_id":{"$oid":"66d4c2000000000000000001"},"fileKey":"audio/a.mp3","thumbnailUrl":"https://h/thumbnails/a.png"})"
+      R"({"_id":{"$oid":"66d4c2000000000000000001"},"fileKey":"audio/a.mp3")"
+      R"(,"thumbnailUrl":"https://h/thumbnails/a.png"})"
       "\n"
       R"({"_id":{"$oid":"66d4c2000000000000000002"},"title":"T","fileKey":"audio/a.mp3"})");
   EXPECT_THAT(dump.problems,

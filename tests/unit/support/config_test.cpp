@@ -507,14 +507,14 @@ TEST(Config, s3_bucket_without_keys_names_the_missing_variable) {
 }
 
 TEST(Config, s3_values_are_checked) {
-  for (const char* bucket : {"ab", "Upper", "under_score", "-dash", "dot.", "a..b", "10.0.0.1",
-                             "spa ce"}) {
+  for (const char* bucket :
+       {"ab", "Upper", "under_score", "-dash", "dot.", "a..b", "10.0.0.1", "spa ce"}) {
     expect_rejected("S3_BUCKET", bucket, s3_vars());
   }
   expect_rejected("AWS_REGION", "us east", s3_vars());
   expect_rejected("AWS_ACCESS_KEY_ID", "has space", s3_vars());
-  for (const char* endpoint : {"127.0.0.1:9000", "ftp://h", "http://h/bucket", "http://h?x=1",
-                               "http://h:0"}) {
+  for (const char* endpoint :
+       {"127.0.0.1:9000", "ftp://h", "http://h/bucket", "http://h?x=1", "http://h:0"}) {
     expect_rejected("S3_ENDPOINT", endpoint, s3_vars());
   }
   expect_rejected("S3_FORCE_PATH_STYLE", "maybe", s3_vars());
