@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/api_error.hpp"
+#include "support/ascii.hpp"
 #include "support/text_validation.hpp"
 
 namespace {
