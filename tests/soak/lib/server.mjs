@@ -37,6 +37,7 @@ export function soakEnvironment(dataDir, env = {}) {
     LOG_FORMAT: 'dev',
     PASSWORD_HASH_COST: process.env.SOAK_PASSWORD_HASH_COST || 'min',
     RATE_LIMIT_LOGIN_PER_ADDRESS: 'off',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_ADDRESS: 'off',
     RATE_LIMIT_LOGIN_PER_ACCOUNT: 'off',
     RATE_LIMIT_SIGNUP_PER_ADDRESS: 'off',
   };
