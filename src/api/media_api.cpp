@@ -3,8 +3,8 @@
 
 #include <unistd.h>
 
+#include "format/content_sniff.hpp"
 #include "http/file_response.hpp"
-#include "media/content_sniff.hpp"
 #include "media/signed_url.hpp"
 #include "support/api_error.hpp"
 #include "support/time_format.hpp"

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "format/storage_key.hpp"
 #include "media/signed_url.hpp"
-#include "media/storage_key.hpp"
 #include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/log_throttle.hpp"
