@@ -12,9 +12,9 @@
 
 #include "cache/cache_conformance.hpp"
 #include "ratelimit/memory_rate_limiter.hpp"
-#include "ratelimit/rate_keys.hpp"
 #include "redis/redis_rate_limiter.hpp"
 #include "redis/redis_services.hpp"
+#include "service/rate_keys.hpp"
 
 namespace volkrin {
 namespace {
