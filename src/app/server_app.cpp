@@ -21,6 +21,7 @@
 #include "http/server.hpp"
 #include "service/auth_gate.hpp"
 #include "service/auth_service.hpp"
+#include "service/media_service.hpp"
 #include "service/readiness.hpp"
 #include "service/track_service.hpp"
 #include "support/worker_pool.hpp"
@@ -101,9 +102,8 @@ http::Router build_router(const Config& config, const RouteServices& services) {
       config.signup_per_address};
   api::add_auth_routes(router,
                        AuthGate(services.auth, services.tracks, services.limiter, auth_limits));
-  api::add_track_routes(router, services.tracks, services.media,
-                        config.app_env == AppEnv::production);
-  api::add_media_routes(router, services.media, media_signing_key(config));
+  api::add_track_routes(router, services.tracks, config.app_env == AppEnv::production);
+  api::add_media_routes(router, MediaService(services.media, media_signing_key(config)));
   api::add_web_routes(router);
   api::add_docs_routes(router);
   return router;

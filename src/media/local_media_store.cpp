@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "format/storage_key.hpp"
-#include "media/signed_url.hpp"
 #include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/log_throttle.hpp"
+#include "support/signed_url.hpp"
 #include "support/unique_fd.hpp"
 
 namespace volkrin {

@@ -1,6 +1,8 @@
 // AuthGate: the limits and offloading around AuthService that the account routes need.
 #include "service/auth_gate.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <exception>
 #include <utility>
 
