@@ -2,23 +2,16 @@
 #pragma once
 
 #include <memory>
-#include <optional>
-#include <string>
 
 #include "http/open_file.hpp"
 #include "http/router.hpp"
-#include "ports/media_store.hpp"
+#include "service/media_service.hpp"
 
 namespace volkrin::api {
 
-// The object opened for sending, with the content type its bytes show.
-struct OpenedMedia {
-  std::shared_ptr<http::OpenFile> object;
-  std::string content_type;
-};
-// Blocking (open + a read of the first bytes): call through offload().
-std::optional<OpenedMedia> open_media(MediaStore& media, const std::string& key);
+// The opened object as the file responses take it.
+std::shared_ptr<http::OpenFile> open_file_of(MediaFile& file);
 
-void add_media_routes(http::Router& router, MediaStore& media, std::string signing_secret);
+void add_media_routes(http::Router& router, MediaService media);
 
 }  // namespace volkrin::api

@@ -15,7 +15,6 @@
 #include "support/strong_etag.hpp"
 #include "support/text_validation.hpp"
 #include "support/time_format.hpp"
-#include "support/worker_pool.hpp"
 
 namespace volkrin::api {
 namespace {
@@ -112,8 +111,7 @@ awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
 
 }  // namespace
 
-void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& media,
-                      bool production) {
+void add_track_routes(http::Router& router, TrackService& tracks, bool production) {
   router.add("GET", "/api/tracks", Access::open,
              [&tracks](Request& req) { return list_tracks(req, tracks); });
 
@@ -166,25 +164,23 @@ void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& me
                co_return r;
              });
 
-  router.add(
-      "GET", "/api/tracks/:id/thumbnail", Access::open,
-      [&tracks, &media](Request& req) -> awaitable<Response> {
-        const TrackRecord track = co_await tracks.find(req.param("id"));
-        auto opened = co_await offload([&] { return open_media(media, track.thumbnail_key); });
-        if (opened) {
-          // Thumbnail keys are never reused, so the bytes behind this URL never change
-          // while the track exists.
-          co_return http::file_response(req, std::move(opened->object), opened->content_type,
-                                        "public, max-age=86400");
-        }
-        auto stored = co_await offload([&] { return media.stat(track.thumbnail_key); });
-        if (!stored) throw ApiError(404, "Thumbnail not found");
-        Response r;  // kept elsewhere (object storage): send the client there
-        r.status = 302;
-        r.content_type.clear();
-        r.set_header("Location", tracks.signed_url(track.thumbnail_key, request_origin(req)));
-        co_return r;
-      });
+  router.add("GET", "/api/tracks/:id/thumbnail", Access::open,
+             [&tracks](Request& req) -> awaitable<Response> {
+               Thumbnail thumbnail =
+                   co_await tracks.thumbnail(std::string(req.param("id")), request_origin(req));
+               if (thumbnail.file) {
+                 const std::string type = thumbnail.file->content_type;
+                 // Thumbnail keys are never reused, so the bytes behind this URL never change
+                 // while the track exists.
+                 co_return http::file_response(req, open_file_of(*thumbnail.file), type,
+                                               "public, max-age=86400");
+               }
+               Response r;  // kept elsewhere (object storage): send the client there
+               r.status = 302;
+               r.content_type.clear();
+               r.set_header("Location", thumbnail.redirect);
+               co_return r;
+             });
 
   router.add("DELETE", "/api/tracks/:id", Access::admin,
              [&tracks](Request& req) -> awaitable<Response> {

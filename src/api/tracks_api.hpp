@@ -2,13 +2,11 @@
 #pragma once
 
 #include "http/router.hpp"
-#include "ports/media_store.hpp"
 #include "service/track_service.hpp"
 
 namespace volkrin::api {
 
-void add_track_routes(http::Router& router, TrackService& tracks, MediaStore& media,
-                      bool production);
+void add_track_routes(http::Router& router, TrackService& tracks, bool production);
 
 // POST /api/tracks/upload (track_upload_api.cpp).
 boost::asio::awaitable<http::Response> upload_track(http::Request& request, TrackService& tracks);

@@ -9,11 +9,11 @@
 #include <spdlog/spdlog.h>
 
 #include "cache/memory_cache.hpp"
-#include "cache/redis/redis_cache.hpp"
-#include "cache/redis/redis_rate_limiter.hpp"
 #include "media/local_media_store.hpp"
 #include "media/s3/s3_media_store.hpp"
 #include "ratelimit/memory_rate_limiter.hpp"
+#include "redis/redis_cache.hpp"
+#include "redis/redis_rate_limiter.hpp"
 #include "store/postgres/postgres_metadata_store.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/crypto.hpp"

@@ -3,11 +3,11 @@
 
 #include <memory>
 
-#include "cache/redis/redis_client.hpp"
 #include "ports/cache.hpp"
 #include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
 #include "ports/rate_limiter.hpp"
+#include "redis/redis_client.hpp"
 #include "support/config.hpp"
 
 namespace volkrin {

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "media/storage_key.hpp"
+#include "format/storage_key.hpp"
 #include "service/auth_service.hpp"
 #include "support/api_error.hpp"
 #include "support/object_id.hpp"

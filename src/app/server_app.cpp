@@ -19,7 +19,9 @@
 #include "api/web_api.hpp"
 #include "app/backends.hpp"
 #include "http/server.hpp"
+#include "service/auth_gate.hpp"
 #include "service/auth_service.hpp"
+#include "service/media_service.hpp"
 #include "service/readiness.hpp"
 #include "service/track_service.hpp"
 #include "support/worker_pool.hpp"
@@ -94,17 +96,14 @@ http::Router build_router(const Config& config, const RouteServices& services) {
   api::add_health_routes(
       router, services.readiness,
       api::MetricsAccess{config.metrics_token, config.metrics_allow, services.authenticate});
-  TrackService& tracks = services.tracks;
-  api::add_auth_routes(
-      router, services.auth,
-      api::AuthRateLimits{services.limiter,
-                          LoginRules{config.login_per_address, config.login_per_account_address,
-                                     config.login_per_account},
-                          config.signup_per_address},
-      [&tracks] { return tracks.invalidate_list(); });
-  api::add_track_routes(router, services.tracks, services.media,
-                        config.app_env == AppEnv::production);
-  api::add_media_routes(router, services.media, media_signing_key(config));
+  const AuthLimitRules auth_limits{
+      LoginRules{config.login_per_address, config.login_per_account_address,
+                 config.login_per_account},
+      config.signup_per_address};
+  api::add_auth_routes(router,
+                       AuthGate(services.auth, services.tracks, services.limiter, auth_limits));
+  api::add_track_routes(router, services.tracks, config.app_env == AppEnv::production);
+  api::add_media_routes(router, MediaService(services.media, media_signing_key(config)));
   api::add_web_routes(router);
   api::add_docs_routes(router);
   return router;

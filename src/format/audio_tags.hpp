@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "media/content_sniff.hpp"
+#include "format/content_sniff.hpp"
 
 namespace volkrin {
 

@@ -16,11 +16,11 @@
 #include <utility>
 #include <vector>
 
-#include "media/signed_url.hpp"
-#include "media/storage_key.hpp"
+#include "format/storage_key.hpp"
 #include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/log_throttle.hpp"
+#include "support/signed_url.hpp"
 #include "support/unique_fd.hpp"
 
 namespace volkrin {

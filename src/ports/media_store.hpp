@@ -49,7 +49,7 @@ class OpenedObject {
 };
 
 // Keys look like "audio/<uuid>-<name>"; adapters refuse keys that are not safe
-// (see media/storage_key.hpp) by throwing std::invalid_argument. Backend failures throw
+// (see format/storage_key.hpp) by throwing std::invalid_argument. Backend failures throw
 // std::runtime_error; running out of room (a full disk or quota where the bytes land)
 // throws StorageFull (support/backend_failure.hpp). All calls block: use the worker pool.
 class MediaStore {

@@ -72,6 +72,20 @@ std::string TrackService::signed_url(std::string_view key, std::string_view orig
   return url;
 }
 
+awaitable<Thumbnail> TrackService::thumbnail(std::string id, std::string origin) {
+  const TrackRecord track = co_await find(id);
+  const std::string& key = track.thumbnail_key;
+  Thumbnail result;
+  auto open = [this, &key] { return open_media(media_, key); };
+  result.file = co_await offload(open);
+  if (result.file) co_return std::move(result);
+  auto stat = [this, &key] { return media_.stat(key); };
+  const auto stored = co_await offload(stat);
+  if (!stored) throw ApiError(404, "Thumbnail not found");
+  result.redirect = signed_url(key, origin);
+  co_return std::move(result);
+}
+
 std::unique_ptr<TrackUpload> TrackService::start_upload(Uploader uploader) {
   return std::make_unique<TrackUpload>(media_, store_, settings_.limits, std::move(uploader));
 }

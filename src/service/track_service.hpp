@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "ports/cache.hpp"
 #include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
+#include "service/media_service.hpp"
 #include "service/track_upload.hpp"
 
 namespace volkrin {
@@ -25,6 +27,13 @@ struct TrackListBody {
   std::shared_ptr<const std::string> entry;  // "<etag>\n<json>"
   std::size_t json_offset = 0;
   std::string_view etag() const { return std::string_view(*entry).substr(0, json_offset - 1); }
+};
+
+// A track's thumbnail: its bytes when the media store keeps it as a local file, else the
+// signed URL to send the client to (object storage).
+struct Thumbnail {
+  std::optional<MediaFile> file;
+  std::string redirect;
 };
 
 class TrackService {
@@ -50,6 +59,10 @@ class TrackService {
   // less than that left when handed out. `origin` ("http://host:port") makes a local
   // (relative) URL absolute when no PUBLIC_BASE_URL is configured.
   std::string signed_url(std::string_view key, std::string_view origin) const;
+
+  // Throws ApiError(404, ...) when there is no such track or its thumbnail is gone; `origin`
+  // as for signed_url().
+  boost::asio::awaitable<Thumbnail> thumbnail(std::string id, std::string origin);
 
   std::unique_ptr<TrackUpload> start_upload(Uploader uploader);
   // After TrackUpload::finish(): counts it and drops the cached list.

@@ -3,7 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "media/storage_key.hpp"
+#include "format/storage_key.hpp"
 #include "support/api_error.hpp"
 #include "support/ascii.hpp"
 #include "support/metrics.hpp"

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "media/audio_probe.hpp"
-#include "media/content_sniff.hpp"
+#include "format/audio_probe.hpp"
+#include "format/content_sniff.hpp"
 #include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
 

@@ -73,7 +73,7 @@ function withQuery(text, changes) {
 }
 
 // A media URL signed the way the server signs local media: HMAC-SHA256 over "<key>\n<expires>"
-// with a key derived from JWT_SECRET (src/app/backends.cpp, src/media/signed_url.cpp).
+// with a key derived from JWT_SECRET (src/app/backends.cpp, src/support/signed_url.cpp).
 // The tests check it against a URL the server made before relying on it.
 function signMediaUrl(origin, key, expires) {
   const signingKey = createHmac('sha256', JWT_SECRET).update('volkrin media URL signing key v1').digest();

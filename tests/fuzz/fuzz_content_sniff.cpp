@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "media/content_sniff.hpp"
+#include "format/content_sniff.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/redis/resp.hpp"
+#include "redis/resp.hpp"
 
 namespace {
 

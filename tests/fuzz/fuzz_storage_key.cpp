@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "media/storage_key.hpp"
+#include "format/storage_key.hpp"
 #include "support/text_validation.hpp"
 
 namespace {

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "media/content_sniff.hpp"
-#include "media/storage_key.hpp"
+#include "format/content_sniff.hpp"
+#include "format/storage_key.hpp"
 #include "support/backend_failure.hpp"
 #include "support/crypto.hpp"
 #include "support/sigv4.hpp"

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <vector>
 
-#include "media/audio_probe.hpp"
-#include "media/content_sniff.hpp"
+#include "format/audio_probe.hpp"
+#include "format/content_sniff.hpp"
 #include "test_support.hpp"
 
 namespace volkrin {

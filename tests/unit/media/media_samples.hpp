@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "media/content_sniff.hpp"
+#include "format/content_sniff.hpp"
 #include "test_support.hpp"
 
 namespace volkrin::test_media {

@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "cache/cache_conformance.hpp"
-#include "cache/redis/redis_rate_limiter.hpp"
-#include "cache/redis_services.hpp"
 #include "ratelimit/memory_rate_limiter.hpp"
-#include "ratelimit/rate_keys.hpp"
+#include "redis/redis_rate_limiter.hpp"
+#include "redis/redis_services.hpp"
+#include "service/rate_keys.hpp"
 
 namespace volkrin {
 namespace {

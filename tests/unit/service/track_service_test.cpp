@@ -20,10 +20,10 @@
 
 #include "cache/memory_cache.hpp"
 #include "media/local_media_store.hpp"
-#include "media/signed_url.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/api_error.hpp"
 #include "support/metrics.hpp"
+#include "support/signed_url.hpp"
 #include "support/time_format.hpp"
 #include "test_support.hpp"
 

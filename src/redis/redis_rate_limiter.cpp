@@ -1,5 +1,5 @@
 // Fixed-window rate limiting in Redis; see redis_rate_limiter.hpp.
-#include "cache/redis/redis_rate_limiter.hpp"
+#include "redis/redis_rate_limiter.hpp"
 
 #include <algorithm>
 #include <string>

@@ -1,5 +1,5 @@
 // Signing of local media URLs and the check of their expiry and signature.
-#include "media/signed_url.hpp"
+#include "support/signed_url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // RESP2 parser and encoder: every reply type, binary data, split reads and refused input.
-#include "cache/redis/resp.hpp"
+#include "redis/resp.hpp"
 
 #include <gtest/gtest.h>
 

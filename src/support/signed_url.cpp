@@ -1,5 +1,5 @@
 // Local media URLs signed with HMAC-SHA256 over the key and the expiry time, and their check.
-#include "media/signed_url.hpp"
+#include "support/signed_url.hpp"
 
 #include <limits>
 #include <optional>

@@ -1,5 +1,5 @@
 // Measurement of staged audio with TagLib: real ffmpeg output, truncated and hollow files, junk.
-#include "media/audio_probe.hpp"
+#include "format/audio_probe.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Rate-limit keys for addresses and accounts; see rate_keys.hpp.
-#include "ratelimit/rate_keys.hpp"
+#include "service/rate_keys.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

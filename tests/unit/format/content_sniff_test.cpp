@@ -1,5 +1,5 @@
 // Format recognition of uploads from their bytes: real ffmpeg output, hand-made headers, junk.
-#include "media/content_sniff.hpp"
+#include "format/content_sniff.hpp"
 
 #include <gtest/gtest.h>
 

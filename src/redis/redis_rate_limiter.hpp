@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "cache/redis/redis_client.hpp"
 #include "ports/rate_limiter.hpp"
+#include "redis/redis_client.hpp"
 
 namespace volkrin {
 

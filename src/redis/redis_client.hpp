@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/redis/redis_connection.hpp"
-#include "cache/redis/resp.hpp"
+#include "redis/redis_connection.hpp"
+#include "redis/resp.hpp"
 #include "support/config.hpp"
 #include "support/log_throttle.hpp"
 

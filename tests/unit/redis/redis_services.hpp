@@ -16,7 +16,7 @@
 #include <thread>
 #include <utility>
 
-#include "cache/redis/redis_client.hpp"
+#include "redis/redis_client.hpp"
 #include "support/config.hpp"
 #include "support/metrics.hpp"
 

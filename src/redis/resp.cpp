@@ -1,5 +1,5 @@
 // RESP2 encoding and the incremental reply parser; see resp.hpp.
-#include "cache/redis/resp.hpp"
+#include "redis/resp.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "cache/redis/redis_client.hpp"
 #include "ports/cache.hpp"
+#include "redis/redis_client.hpp"
 
 namespace volkrin {
 

@@ -1,5 +1,5 @@
 // The Redis connection pool and its failure accounting; see redis_client.hpp.
-#include "cache/redis/redis_client.hpp"
+#include "redis/redis_client.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/ssl/context.hpp>

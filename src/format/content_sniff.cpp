@@ -1,5 +1,5 @@
 // Format recognition from leading bytes: magic numbers, container headers and MPEG frame chains.
-#include "media/content_sniff.hpp"
+#include "format/content_sniff.hpp"
 
 #include <array>
 #include <cstdint>

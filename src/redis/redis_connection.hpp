@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "cache/redis/resp.hpp"
+#include "redis/resp.hpp"
 #include "support/config.hpp"
 
 namespace boost::asio::ssl {

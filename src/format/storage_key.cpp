@@ -1,6 +1,6 @@
 // Storage keys of media objects: client file names made harmless, fresh keys, and the check
 // that a key read back from a URL or the database is one this server could have made.
-#include "media/storage_key.hpp"
+#include "format/storage_key.hpp"
 
 #include <optional>
 #include <stdexcept>

@@ -1,5 +1,5 @@
 // TagLib-backed audio measurement: one format-specific parser per sniffed format.
-#include "media/audio_probe.hpp"
+#include "format/audio_probe.hpp"
 
 #include <taglib/audioproperties.h>
 #include <taglib/flacfile.h>

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "media/content_sniff.hpp"
+#include "format/content_sniff.hpp"
 
 namespace volkrin {
 

@@ -1,5 +1,5 @@
 // Cache adapter on Redis; see redis_cache.hpp.
-#include "cache/redis/redis_cache.hpp"
+#include "redis/redis_cache.hpp"
 
 #include <algorithm>
 

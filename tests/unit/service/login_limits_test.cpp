@@ -1,5 +1,5 @@
 // LoginLimits: what each login limit counts, and that strangers cannot lock an owner out.
-#include "ratelimit/login_limits.hpp"
+#include "service/login_limits.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // The login rate-limit policy; see login_limits.hpp.
-#include "ratelimit/login_limits.hpp"
+#include "service/login_limits.hpp"
 
 #include <string>
 
-#include "ratelimit/rate_keys.hpp"
+#include "service/rate_keys.hpp"
 
 namespace volkrin {
 namespace {

@@ -1,5 +1,5 @@
 // File-name sanitizing, fresh storage keys and the safety check of keys.
-#include "media/storage_key.hpp"
+#include "format/storage_key.hpp"
 
 #include <gtest/gtest.h>
 

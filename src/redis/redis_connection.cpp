@@ -1,5 +1,5 @@
 // One pipelined Redis connection on a strand; see redis_connection.hpp.
-#include "cache/redis/redis_connection.hpp"
+#include "redis/redis_connection.hpp"
 
 #include <openssl/ssl.h>
 

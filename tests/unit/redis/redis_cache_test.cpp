@@ -1,5 +1,5 @@
 // RedisCache against real Redis (plain, TLS, AUTH): conformance, certificates, outages.
-#include "cache/redis/redis_cache.hpp"
+#include "redis/redis_cache.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -23,7 +23,7 @@
 #include <boost/asio/detached.hpp>
 
 #include "cache/cache_conformance.hpp"
-#include "cache/redis_services.hpp"
+#include "redis/redis_services.hpp"
 #include "test_support.hpp"
 
 extern char** environ;
