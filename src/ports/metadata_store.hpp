@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ports/library_records.hpp"
+
 namespace volkrin {
 
 struct UserRecord {
@@ -40,6 +42,22 @@ struct TrackRecord {
   std::optional<std::int64_t> sample_rate;
   std::optional<std::int64_t> channels;
   std::string format;  // "mp3", "m4a", "ogg", "opus", "flac", "wav"; "" when unknown
+  // What the tags say ("" / absent when they do not), and the ids derived from it.
+  std::string album;
+  std::string album_artist;
+  std::optional<std::int64_t> track_number;
+  std::optional<std::int64_t> track_total;
+  std::optional<std::int64_t> disc_number;
+  std::optional<std::int64_t> disc_total;
+  std::optional<std::int64_t> year;
+  std::string genre;
+  std::optional<std::string> musicbrainz_track_id;
+  std::optional<std::string> musicbrainz_album_id;
+  std::optional<std::string> musicbrainz_artist_id;
+  std::optional<std::string> album_id;   // absent when the album is ""
+  std::optional<std::string> artist_id;  // absent when album artist and artist are ""
+  // Lower-case hex SHA-256 of the audio bytes; "" when unknown (imported records).
+  std::string content_hash;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
 };
@@ -83,14 +101,28 @@ class MetadataStore {
   virtual void update_password_hash(std::string_view id, std::string_view hash,
                                     std::int64_t updated_at_ms) = 0;
 
-  // A duplicate id throws.
+  // A duplicate id throws. Albums and artists follow in the same transaction.
   virtual void insert_track(const TrackRecord& track) = 0;
+  // As insert_track, unless a track with the same content_hash is stored (or being stored
+  // by another caller at the same moment): then nothing is written and false returned.
+  virtual bool insert_track_if_new(const TrackRecord& track) = 0;
   virtual std::optional<TrackRecord> find_track(std::string_view id) = 0;
   // Newest first (created_at, then id), uploader populated.
   virtual std::vector<TrackRecord> list_tracks(const TrackQuery& query) = 0;
   // Removes the row and returns it, or nullopt when there was none (so that of two
   // concurrent deletes exactly one wins).
   virtual std::optional<TrackRecord> delete_track(std::string_view id) = 0;
+
+  // Albums and artists, derived from the tracks and kept in step with every insert and
+  // delete (an album or artist without tracks is gone).
+  virtual std::vector<AlbumRecord> list_albums(const AlbumQuery& query) = 0;
+  virtual std::optional<AlbumRecord> find_album(std::string_view id) = 0;
+  virtual std::vector<ArtistRecord> list_artists(const ArtistQuery& query) = 0;
+  virtual std::optional<ArtistRecord> find_artist(std::string_view id) = 0;
+  // An album's tracks by disc, then track number (absent ones last), then upload order.
+  virtual std::vector<TrackRecord> album_tracks(std::string_view album_id) = 0;
+  // An artist's tracks by album name, disc, track number, then upload order.
+  virtual std::vector<TrackRecord> artist_tracks(std::string_view artist_id) = 0;
 
   // Adds records kept elsewhere (an import), with their ids and times as given, in one
   // transaction: users first, then tracks. A record whose id is already stored is skipped

@@ -1,5 +1,6 @@
 // PostgresMetadataStore::import_batch: users and tracks from an import, in one transaction.
 #include <array>
+#include <string>
 
 #include "store/postgres/postgres_metadata_store.hpp"
 
@@ -12,11 +13,8 @@ constexpr PostgresStatement kImportUser{
     "import_user",
     "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"};
-constexpr PostgresStatement kImportTrack{
-    "import_track",
-    "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
-    "bitrate, sample_rate, channels, format, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING"};
+const std::string kImportTrackSql = postgres_track_insert("ON CONFLICT (id) DO NOTHING");
+const PostgresStatement kImportTrack{"import_track", kImportTrackSql};
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include "store/postgres/postgres_connection.hpp"
 #include "store/postgres/postgres_connection_pool.hpp"
 #include "store/postgres/postgres_error.hpp"
+#include "store/track_columns.hpp"
 
 namespace volkrin {
 
@@ -46,9 +47,19 @@ class PostgresMetadataStore final : public MetadataStore {
 
   // Track queries live in postgres_track_queries.cpp.
   void insert_track(const TrackRecord& track) override;
+  // In a transaction holding an advisory lock on the hash.
+  bool insert_track_if_new(const TrackRecord& track) override;
   std::optional<TrackRecord> find_track(std::string_view id) override;
   std::vector<TrackRecord> list_tracks(const TrackQuery& query) override;
   std::optional<TrackRecord> delete_track(std::string_view id) override;
+
+  // Album and artist queries live in postgres_library_queries.cpp.
+  std::vector<AlbumRecord> list_albums(const AlbumQuery& query) override;
+  std::optional<AlbumRecord> find_album(std::string_view id) override;
+  std::vector<ArtistRecord> list_artists(const ArtistQuery& query) override;
+  std::optional<ArtistRecord> find_artist(std::string_view id) override;
+  std::vector<TrackRecord> album_tracks(std::string_view album_id) override;
+  std::vector<TrackRecord> artist_tracks(std::string_view artist_id) override;
 
   // In postgres_import.cpp: one transaction; known ids are skipped.
   ImportCounts import_batch(const std::vector<UserRecord>& users,
@@ -66,9 +77,14 @@ class PostgresMetadataStore final : public MetadataStore {
   PostgresConnectionPool pool_;
 };
 
-// The 13 parameters of a tracks row in column order (id … updated_at), shared by insert and
-// import.
-std::array<PostgresParam, 13> track_row_params(const TrackRecord& t);
+// The parameters of a tracks row in the order of kTrackColumns, shared by insert and import.
+std::array<PostgresParam, kTrackColumnCount> track_row_params(const TrackRecord& t);
+// A track from the columns of kTrackSelectColumns.
+TrackRecord read_track(const PostgresResult& rows, int row);
+// "SELECT <kTrackSelectColumns> FROM tracks t LEFT JOIN users u ... " (a WHERE may follow).
+const std::string& postgres_track_select();
+// "INSERT INTO tracks (<kTrackColumns>) VALUES ($1, ..., $27) " + tail.
+std::string postgres_track_insert(std::string_view tail);
 
 template <typename Fn>
 std::invoke_result_t<Fn&, PostgresConnection&> PostgresMetadataStore::with_connection(Fn&& fn) {

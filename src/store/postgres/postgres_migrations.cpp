@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/postgres/postgres_connection.hpp"
+#include "store/postgres/postgres_library_schema.hpp"
 #include "store/schema_version.hpp"
 
 namespace volkrin {
@@ -56,7 +57,8 @@ END
 $$;
 )sql";
 
-constexpr std::array<std::string_view, 2> kScripts = {kUsersAndTracks, kTrackSearch};
+const std::array<std::string_view, 3> kScripts = {kUsersAndTracks, kTrackSearch,
+                                                   postgres_library_script()};
 
 constexpr PostgresStatement kCurrentVersion{
     "migrations_current_version", "SELECT coalesce(max(version), 0) FROM schema_migrations"};

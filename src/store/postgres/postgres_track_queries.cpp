@@ -1,56 +1,51 @@
 // PostgresMetadataStore: the track queries (insert, find, newest-first pages, delete).
 #include <array>
+#include <stdexcept>
 #include <string>
 
 #include "store/like_pattern.hpp"
 #include "store/postgres/postgres_metadata_store.hpp"
+#include "store/track_columns.hpp"
 
 namespace volkrin {
 namespace {
 
-// Every read selects columns 0..15 as read_track expects them; the uploader comes from a
-// LEFT JOIN so that a deleted user reads as no uploader.
-constexpr PostgresStatement kFindTrack{
-    "find_track",
-    "SELECT t.id, t.title, t.artist, t.file_key, t.thumbnail_key, t.uploaded_by, u.id, "
-    "u.email, u.role, t.duration_ms, t.bitrate, t.sample_rate, t.channels, t.format, "
-    "t.created_at, t.updated_at FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by "
-    "WHERE t.id = $1"};
+const std::string kSelect = "SELECT " + std::string(kTrackSelectColumns) +
+                            " FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by ";
+constexpr std::string_view kNewest = "ORDER BY t.created_at DESC, t.id DESC ";
+
+const std::string kFindTrackSql = kSelect + "WHERE t.id = $1";
 // A NULL limit means no limit.
-constexpr PostgresStatement kListTracks{
-    "list_tracks",
-    "SELECT t.id, t.title, t.artist, t.file_key, t.thumbnail_key, t.uploaded_by, u.id, "
-    "u.email, u.role, t.duration_ms, t.bitrate, t.sample_rate, t.channels, t.format, "
-    "t.created_at, t.updated_at FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by "
-    "ORDER BY t.created_at DESC, t.id DESC LIMIT $1 OFFSET $2"};
+const std::string kListTracksSql = kSelect + std::string(kNewest) + "LIMIT $1 OFFSET $2";
 // Past the first page: the skipped rows are counted in the tracks_newest index alone, and
 // only the page's rows are read and joined.
-constexpr PostgresStatement kListTracksSkipping{
-    "list_tracks_skipping",
-    "SELECT t.id, t.title, t.artist, t.file_key, t.thumbnail_key, t.uploaded_by, u.id, "
-    "u.email, u.role, t.duration_ms, t.bitrate, t.sample_rate, t.channels, t.format, "
-    "t.created_at, t.updated_at FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by "
-    "WHERE t.id IN (SELECT id FROM tracks ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2) "
-    "ORDER BY t.created_at DESC, t.id DESC"};
+const std::string kListTracksSkippingSql =
+    kSelect +
+    "WHERE t.id IN (SELECT id FROM tracks ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2) " +
+    std::string(kNewest);
 // E'\\' is one backslash whatever standard_conforming_strings says.
-constexpr PostgresStatement kListMatchingTracks{
-    "list_matching_tracks",
-    "SELECT t.id, t.title, t.artist, t.file_key, t.thumbnail_key, t.uploaded_by, u.id, "
-    "u.email, u.role, t.duration_ms, t.bitrate, t.sample_rate, t.channels, t.format, "
-    "t.created_at, t.updated_at FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by "
-    "WHERE t.title ILIKE $3 ESCAPE E'\\\\' OR t.artist ILIKE $3 ESCAPE E'\\\\' "
-    "ORDER BY t.created_at DESC, t.id DESC LIMIT $1 OFFSET $2"};
-constexpr PostgresStatement kInsertTrack{
-    "insert_track",
-    "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
-    "bitrate, sample_rate, channels, format, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"};
+const std::string kListMatchingTracksSql =
+    kSelect + "WHERE t.title ILIKE $3 ESCAPE E'\\\\' OR t.artist ILIKE $3 ESCAPE E'\\\\' " +
+    std::string(kNewest) + "LIMIT $1 OFFSET $2";
+const std::string kInsertTrackSql = postgres_track_insert("");
 // The uploader is not looked up for a deleted track, as in the SQLite store.
-constexpr PostgresStatement kDeleteTrack{
-    "delete_track",
-    "DELETE FROM tracks WHERE id = $1 RETURNING id, title, artist, file_key, thumbnail_key, "
-    "uploaded_by, NULL, NULL, NULL, duration_ms, bitrate, sample_rate, channels, format, "
-    "created_at, updated_at"};
+const std::string kDeleteTrackSql =
+    "DELETE FROM tracks WHERE id = $1 RETURNING " + std::string(kTrackReturningColumns);
+
+const PostgresStatement kFindTrack{"find_track", kFindTrackSql};
+const PostgresStatement kListTracks{"list_tracks", kListTracksSql};
+const PostgresStatement kListTracksSkipping{"list_tracks_skipping", kListTracksSkippingSql};
+const PostgresStatement kListMatchingTracks{"list_matching_tracks", kListMatchingTracksSql};
+const PostgresStatement kInsertTrack{"insert_track", kInsertTrackSql};
+// Another insert of the same content waits on the lock until this transaction ends, then
+// sees its row.
+const PostgresStatement kLockContent{
+    "lock_content", "SELECT pg_advisory_xact_lock(hashtextextended('content:' || $1, 0))"};
+const PostgresStatement kContentStored{"content_stored",
+                                       "SELECT 1 FROM tracks WHERE content_hash = $1 LIMIT 1"};
+const PostgresStatement kDeleteTrack{"delete_track", kDeleteTrackSql};
+
+}  // namespace
 
 TrackRecord read_track(const PostgresResult& rows, int row) {
   TrackRecord t;
@@ -70,12 +65,39 @@ TrackRecord read_track(const PostgresResult& rows, int row) {
   t.format = rows.text(row, 13);
   t.created_at_ms = rows.int64(row, 14);
   t.updated_at_ms = rows.int64(row, 15);
+  t.album = rows.text(row, 16);
+  t.album_artist = rows.text(row, 17);
+  t.track_number = rows.optional_int64(row, 18);
+  t.track_total = rows.optional_int64(row, 19);
+  t.disc_number = rows.optional_int64(row, 20);
+  t.disc_total = rows.optional_int64(row, 21);
+  t.year = rows.optional_int64(row, 22);
+  t.genre = rows.text(row, 23);
+  t.musicbrainz_track_id = rows.optional_text(row, 24);
+  t.musicbrainz_album_id = rows.optional_text(row, 25);
+  t.musicbrainz_artist_id = rows.optional_text(row, 26);
+  t.album_id = rows.optional_text(row, 27);
+  t.artist_id = rows.optional_text(row, 28);
+  t.content_hash = rows.text(row, 29);
   return t;
 }
 
-}  // namespace
+const std::string& postgres_track_select() {
+  // Not a namespace-scope string: other files' statics are built from it.
+  static const std::string select = kSelect;
+  return select;
+}
 
-std::array<PostgresParam, 13> track_row_params(const TrackRecord& t) {
+std::string postgres_track_insert(std::string_view tail) {
+  std::string values;
+  for (std::size_t i = 1; i <= kTrackColumnCount; ++i) {
+    values += (i == 1 ? "$" : ", $") + std::to_string(i);
+  }
+  return "INSERT INTO tracks (" + std::string(kTrackColumns) + ") VALUES (" + values + ") " +
+         std::string(tail);
+}
+
+std::array<PostgresParam, kTrackColumnCount> track_row_params(const TrackRecord& t) {
   return {pg_text(t.id),
           pg_text(t.title),
           pg_text(t.artist),
@@ -88,12 +110,45 @@ std::array<PostgresParam, 13> track_row_params(const TrackRecord& t) {
           pg_optional_int(t.channels),
           pg_text(t.format),
           pg_int(t.created_at_ms),
-          pg_int(t.updated_at_ms)};
+          pg_int(t.updated_at_ms),
+          pg_text(t.album),
+          pg_text(t.album_artist),
+          pg_optional_int(t.track_number),
+          pg_optional_int(t.track_total),
+          pg_optional_int(t.disc_number),
+          pg_optional_int(t.disc_total),
+          pg_optional_int(t.year),
+          pg_text(t.genre),
+          t.musicbrainz_track_id,
+          t.musicbrainz_album_id,
+          t.musicbrainz_artist_id,
+          t.album_id,
+          t.artist_id,
+          pg_text(t.content_hash)};
 }
 
 void PostgresMetadataStore::insert_track(const TrackRecord& t) {
   const auto params = track_row_params(t);
   with_connection([&](PostgresConnection& connection) { connection.run(kInsertTrack, params); });
+}
+
+bool PostgresMetadataStore::insert_track_if_new(const TrackRecord& t) {
+  if (t.content_hash.empty()) throw std::invalid_argument("insert_track_if_new needs a hash");
+  const auto params = track_row_params(t);
+  const std::array hash{pg_text(t.content_hash)};
+  return with_connection([&](PostgresConnection& connection) {
+    connection.exec("BEGIN");
+    try {
+      connection.run(kLockContent, hash);
+      const bool stored = connection.run(kContentStored, hash).rows() > 0;
+      if (!stored) connection.run(kInsertTrack, params);
+      connection.exec("COMMIT");
+      return !stored;
+    } catch (...) {
+      connection.end_transaction_quietly();
+      throw;
+    }
+  });
 }
 
 std::optional<TrackRecord> PostgresMetadataStore::find_track(std::string_view id) {

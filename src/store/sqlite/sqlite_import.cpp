@@ -12,11 +12,8 @@ ImportCounts SqliteMetadataStore::import_batch(const std::vector<UserRecord>& us
   static constexpr std::string_view kInsertUser =
       "INSERT INTO users (id, name, email, password_hash, role, created_at, updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING";
-  static constexpr std::string_view kInsertTrack =
-      "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
-      "bitrate, sample_rate, channels, format, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-      "ON CONFLICT (id) DO NOTHING";
+  static const std::string kInsertTrack =
+      sqlite_track_insert("VALUES ({values}) ON CONFLICT (id) DO NOTHING");
 
   return with_write_transaction([&](SqliteConnection& connection) {
     ImportCounts counts;

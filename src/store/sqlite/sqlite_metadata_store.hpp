@@ -18,9 +18,15 @@
 
 namespace volkrin {
 
-// Binds a tracks row to parameters 1..13 in column order (id … updated_at), shared by
-// insert and import.
+// Binds a tracks row to parameters 1..kTrackColumnCount in the order of kTrackColumns
+// (store/track_columns.hpp), shared by insert and import.
 void bind_track_row(SqliteStatement& statement, const TrackRecord& track);
+// A track from the columns of kTrackSelectColumns.
+TrackRecord read_track(const SqliteStatement& row);
+// "SELECT <kTrackSelectColumns> FROM tracks t LEFT JOIN users u ... " (a WHERE may follow).
+const std::string& sqlite_track_select();
+// "INSERT INTO tracks (<kTrackColumns>) " + tail, where "{values}" in tail becomes ?1..?27.
+std::string sqlite_track_insert(std::string_view tail);
 
 class SqliteMetadataStore final : public MetadataStore {
  public:
@@ -45,9 +51,18 @@ class SqliteMetadataStore final : public MetadataStore {
 
   // Track queries live in sqlite_track_queries.cpp.
   void insert_track(const TrackRecord& track) override;
+  bool insert_track_if_new(const TrackRecord& track) override;
   std::optional<TrackRecord> find_track(std::string_view id) override;
   std::vector<TrackRecord> list_tracks(const TrackQuery& query) override;
   std::optional<TrackRecord> delete_track(std::string_view id) override;
+
+  // Album and artist queries live in sqlite_library_queries.cpp.
+  std::vector<AlbumRecord> list_albums(const AlbumQuery& query) override;
+  std::optional<AlbumRecord> find_album(std::string_view id) override;
+  std::vector<ArtistRecord> list_artists(const ArtistQuery& query) override;
+  std::optional<ArtistRecord> find_artist(std::string_view id) override;
+  std::vector<TrackRecord> album_tracks(std::string_view album_id) override;
+  std::vector<TrackRecord> artist_tracks(std::string_view artist_id) override;
 
   ImportCounts import_batch(const std::vector<UserRecord>& users,
                             const std::vector<TrackRecord>& tracks) override;

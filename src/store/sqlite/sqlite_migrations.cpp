@@ -7,6 +7,7 @@
 
 #include "store/schema_version.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_library_schema.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
 namespace volkrin {
@@ -64,7 +65,8 @@ CREATE TRIGGER tracks_search_update AFTER UPDATE OF title, artist ON tracks BEGI
 END;
 )sql";
 
-constexpr std::array<std::string_view, 2> kScripts = {kUsersAndTracks, kTrackSearch};
+const std::array<std::string_view, 3> kScripts = {kUsersAndTracks, kTrackSearch,
+                                                   sqlite_library_script()};
 
 std::int64_t user_version(SqliteConnection& connection) {
   auto statement = connection.prepare("PRAGMA user_version");

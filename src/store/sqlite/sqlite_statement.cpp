@@ -45,6 +45,11 @@ SqliteStatement& SqliteStatement::bind_optional_int64(int index,
   return value ? bind_int64(index, *value) : bind_null(index);
 }
 
+SqliteStatement& SqliteStatement::bind_optional_text(int index,
+                                                     const std::optional<std::string>& value) {
+  return value ? bind_text(index, *value) : bind_null(index);
+}
+
 bool SqliteStatement::step() {
   switch (sqlite3_step(stmt_)) {
     case SQLITE_ROW:
@@ -79,6 +84,11 @@ std::int64_t SqliteStatement::column_int64(int column) const {
 std::optional<std::int64_t> SqliteStatement::column_optional_int64(int column) const {
   if (column_is_null(column)) return std::nullopt;
   return column_int64(column);
+}
+
+std::optional<std::string> SqliteStatement::column_optional_text(int column) const {
+  if (column_is_null(column)) return std::nullopt;
+  return column_text(column);
 }
 
 }  // namespace volkrin

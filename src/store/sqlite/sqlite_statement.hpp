@@ -27,6 +27,7 @@ class SqliteStatement {
   SqliteStatement& bind_int64(int index, std::int64_t value);
   SqliteStatement& bind_null(int index);
   SqliteStatement& bind_optional_int64(int index, std::optional<std::int64_t> value);
+  SqliteStatement& bind_optional_text(int index, const std::optional<std::string>& value);
 
   // true when a row is available, false when the statement has finished.
   bool step();
@@ -39,6 +40,7 @@ class SqliteStatement {
   // NULL reads as 0.
   std::int64_t column_int64(int column) const;
   std::optional<std::int64_t> column_optional_int64(int column) const;
+  std::optional<std::string> column_optional_text(int column) const;
 
   sqlite3_stmt* handle() const noexcept { return stmt_; }
 

@@ -1,19 +1,28 @@
 // SqliteMetadataStore: the track queries (insert, find, newest-first pages, delete).
 #include <array>
+#include <stdexcept>
 #include <string>
 
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "store/sqlite/sqlite_text_search.hpp"
+#include "store/track_columns.hpp"
 
 namespace volkrin {
 namespace {
 
-// Columns 0..15 as read_track expects them; the uploader comes from a LEFT JOIN so that
-// a deleted user reads as no uploader.
-constexpr std::string_view kTrackSelect =
-    "SELECT t.id, t.title, t.artist, t.file_key, t.thumbnail_key, t.uploaded_by, "
-    "u.id, u.email, u.role, t.duration_ms, t.bitrate, t.sample_rate, t.channels, t.format, "
-    "t.created_at, t.updated_at FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by ";
+const std::string kTrackSelect = "SELECT " + std::string(kTrackSelectColumns) +
+                                 " FROM tracks t LEFT JOIN users u ON u.id = t.uploaded_by ";
+
+std::string insert_sql(std::string_view tail) {
+  std::string sql = "INSERT INTO tracks (" + std::string(kTrackColumns) + ") ";
+  std::string values;
+  for (std::size_t i = 1; i <= kTrackColumnCount; ++i) {
+    values += (i == 1 ? "?" : ", ?") + std::to_string(i);
+  }
+  return sql + std::string(tail).replace(tail.find("{values}"), 8, values);
+}
+
+}  // namespace
 
 TrackRecord read_track(const SqliteStatement& row) {
   TrackRecord t;
@@ -33,8 +42,34 @@ TrackRecord read_track(const SqliteStatement& row) {
   t.format = row.column_text(13);
   t.created_at_ms = row.column_int64(14);
   t.updated_at_ms = row.column_int64(15);
+  t.album = row.column_text(16);
+  t.album_artist = row.column_text(17);
+  t.track_number = row.column_optional_int64(18);
+  t.track_total = row.column_optional_int64(19);
+  t.disc_number = row.column_optional_int64(20);
+  t.disc_total = row.column_optional_int64(21);
+  t.year = row.column_optional_int64(22);
+  t.genre = row.column_text(23);
+  t.musicbrainz_track_id = row.column_optional_text(24);
+  t.musicbrainz_album_id = row.column_optional_text(25);
+  t.musicbrainz_artist_id = row.column_optional_text(26);
+  t.album_id = row.column_optional_text(27);
+  t.artist_id = row.column_optional_text(28);
+  t.content_hash = row.column_text(29);
   return t;
 }
+
+const std::string& sqlite_track_select() {
+  // Not a namespace-scope string: other files' statics are built from it.
+  static const std::string select = kTrackSelect;
+  return select;
+}
+
+std::string sqlite_track_insert(std::string_view tail) {
+  return insert_sql(tail);
+}
+
+namespace {
 
 // A page, newest first. Past the first page the rows to skip are counted in the narrow
 // tracks_newest index alone, and only the page's rows are then read and joined: OFFSET on
@@ -71,17 +106,42 @@ void bind_track_row(SqliteStatement& statement, const TrackRecord& t) {
       .bind_optional_int64(10, t.channels)
       .bind_text(11, t.format)
       .bind_int64(12, t.created_at_ms)
-      .bind_int64(13, t.updated_at_ms);
+      .bind_int64(13, t.updated_at_ms)
+      .bind_text(14, t.album)
+      .bind_text(15, t.album_artist)
+      .bind_optional_int64(16, t.track_number)
+      .bind_optional_int64(17, t.track_total)
+      .bind_optional_int64(18, t.disc_number)
+      .bind_optional_int64(19, t.disc_total)
+      .bind_optional_int64(20, t.year)
+      .bind_text(21, t.genre)
+      .bind_optional_text(22, t.musicbrainz_track_id)
+      .bind_optional_text(23, t.musicbrainz_album_id)
+      .bind_optional_text(24, t.musicbrainz_artist_id)
+      .bind_optional_text(25, t.album_id)
+      .bind_optional_text(26, t.artist_id)
+      .bind_text(27, t.content_hash);
 }
 
 void SqliteMetadataStore::insert_track(const TrackRecord& t) {
+  static const std::string sql = insert_sql("VALUES ({values})");
   auto connection = pool_.acquire();
-  auto statement = connection->prepare(
-      "INSERT INTO tracks (id, title, artist, file_key, thumbnail_key, uploaded_by, duration_ms, "
-      "bitrate, sample_rate, channels, format, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  auto statement = connection->prepare(sql);
+  bind_track_row(statement, t);
+  statement.run();  // the library triggers run in the same statement
+}
+
+bool SqliteMetadataStore::insert_track_if_new(const TrackRecord& t) {
+  // One statement: SQLite runs one writer at a time, so no other insert can come between
+  // the check and the insert.
+  static const std::string sql = insert_sql(
+      "SELECT {values} WHERE NOT EXISTS (SELECT 1 FROM tracks WHERE content_hash = ?27)");
+  if (t.content_hash.empty()) throw std::invalid_argument("insert_track_if_new needs a hash");
+  auto connection = pool_.acquire();
+  auto statement = connection->prepare(sql);
   bind_track_row(statement, t);
   statement.run();
+  return connection->changes() > 0;
 }
 
 std::optional<TrackRecord> SqliteMetadataStore::find_track(std::string_view id) {
@@ -113,11 +173,10 @@ std::vector<TrackRecord> SqliteMetadataStore::list_tracks(const TrackQuery& quer
 }
 
 std::optional<TrackRecord> SqliteMetadataStore::delete_track(std::string_view id) {
+  static const std::string sql =
+      "DELETE FROM tracks WHERE id = ?1 RETURNING " + std::string(kTrackReturningColumns);
   auto connection = pool_.acquire();
-  auto statement = connection->prepare(
-      "DELETE FROM tracks WHERE id = ?1 RETURNING id, title, artist, file_key, thumbnail_key, "
-      "uploaded_by, NULL, NULL, NULL, duration_ms, bitrate, sample_rate, channels, format, "
-      "created_at, updated_at");
+  auto statement = connection->prepare(sql);
   statement.bind_text(1, id);
   if (!statement.step()) return std::nullopt;
   TrackRecord deleted = read_track(statement);

@@ -61,6 +61,9 @@ class HookedStore final : public MetadataStore {
     inner_.update_password_hash(id, hash, updated_at_ms);
   }
   void insert_track(const TrackRecord& track) override { inner_.insert_track(track); }
+  bool insert_track_if_new(const TrackRecord& track) override {
+    return inner_.insert_track_if_new(track);
+  }
   std::optional<TrackRecord> find_track(std::string_view id) override {
     return inner_.find_track(id);
   }
@@ -70,6 +73,24 @@ class HookedStore final : public MetadataStore {
   }
   std::optional<TrackRecord> delete_track(std::string_view id) override {
     return inner_.delete_track(id);
+  }
+  std::vector<AlbumRecord> list_albums(const AlbumQuery& query) override {
+    return inner_.list_albums(query);
+  }
+  std::optional<AlbumRecord> find_album(std::string_view id) override {
+    return inner_.find_album(id);
+  }
+  std::vector<ArtistRecord> list_artists(const ArtistQuery& query) override {
+    return inner_.list_artists(query);
+  }
+  std::optional<ArtistRecord> find_artist(std::string_view id) override {
+    return inner_.find_artist(id);
+  }
+  std::vector<TrackRecord> album_tracks(std::string_view album_id) override {
+    return inner_.album_tracks(album_id);
+  }
+  std::vector<TrackRecord> artist_tracks(std::string_view artist_id) override {
+    return inner_.artist_tracks(artist_id);
   }
   ImportCounts import_batch(const std::vector<UserRecord>& users,
                             const std::vector<TrackRecord>& tracks) override {

@@ -144,8 +144,15 @@ inline bool operator==(const TrackRecord& a, const TrackRecord& b) {
          a.thumbnail_key == b.thumbnail_key && a.uploaded_by == b.uploaded_by &&
          a.uploader == b.uploader && a.duration_ms == b.duration_ms &&
          a.bitrate_kbps == b.bitrate_kbps && a.sample_rate == b.sample_rate &&
-         a.channels == b.channels && a.format == b.format && a.created_at_ms == b.created_at_ms &&
-         a.updated_at_ms == b.updated_at_ms;
+         a.channels == b.channels && a.format == b.format && a.album == b.album &&
+         a.album_artist == b.album_artist && a.track_number == b.track_number &&
+         a.track_total == b.track_total && a.disc_number == b.disc_number &&
+         a.disc_total == b.disc_total && a.year == b.year && a.genre == b.genre &&
+         a.musicbrainz_track_id == b.musicbrainz_track_id &&
+         a.musicbrainz_album_id == b.musicbrainz_album_id &&
+         a.musicbrainz_artist_id == b.musicbrainz_artist_id && a.album_id == b.album_id &&
+         a.artist_id == b.artist_id && a.content_hash == b.content_hash &&
+         a.created_at_ms == b.created_at_ms && a.updated_at_ms == b.updated_at_ms;
 }
 
 inline void PrintTo(const TrackRecord& track, std::ostream* out) {
@@ -161,7 +168,13 @@ inline void PrintTo(const TrackRecord& track, std::ostream* out) {
        << " duration_ms=" << number(track.duration_ms)
        << " bitrate_kbps=" << number(track.bitrate_kbps)
        << " sample_rate=" << number(track.sample_rate) << " channels=" << number(track.channels)
-       << " format=" << track.format << " created_at_ms=" << track.created_at_ms
+       << " format=" << track.format << " album=" << track.album
+       << " album_artist=" << track.album_artist << " track=" << number(track.track_number) << "/"
+       << number(track.track_total) << " disc=" << number(track.disc_number) << "/"
+       << number(track.disc_total) << " year=" << number(track.year) << " genre=" << track.genre
+       << " album_id=" << track.album_id.value_or("null")
+       << " artist_id=" << track.artist_id.value_or("null")
+       << " content_hash=" << track.content_hash << " created_at_ms=" << track.created_at_ms
        << " updated_at_ms=" << track.updated_at_ms << "}";
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "app/backends.hpp"
+#include "store/library_store_conformance.hpp"
 #include "store/metadata_store_conformance.hpp"
 #include "store/postgres/postgres_migrations.hpp"
 #include "store/postgres_test_server.hpp"
@@ -52,6 +53,8 @@ struct PostgresBackend {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, MetadataStoreConformance,
                                ::testing::Types<volkrin::PostgresBackend>);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, LibraryStoreConformance,
+                               ::testing::Types<volkrin::PostgresBackend>);
 
 namespace volkrin {
 namespace {
@@ -79,14 +82,17 @@ class PostgresMetadataStoreTest : public ::testing::Test {
 TEST_F(PostgresMetadataStoreTest, new_database_gets_the_schema_and_one_row_per_migration) {
   { PostgresMetadataStore store(url()); }
   EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::vector<std::string>>{{"1"}, {"2"}}));
+            (std::vector<std::vector<std::string>>{{"1"}, {"2"}, {"3"}}));
   EXPECT_EQ(query("SELECT count(*) FROM pg_indexes WHERE indexname IN "
                   "('tracks_newest', 'tracks_uploaded_by', 'tracks_title_trigrams', "
-                  "'tracks_artist_trigrams')"),
-            (std::vector<std::vector<std::string>>{{"4"}}));
+                  "'tracks_artist_trigrams', 'tracks_of_album', 'tracks_of_artist', "
+                  "'tracks_by_content')"),
+            (std::vector<std::vector<std::string>>{{"7"}}));
+  EXPECT_EQ(query("SELECT count(*) FROM pg_tables WHERE tablename IN ('albums', 'artists')"),
+            (std::vector<std::vector<std::string>>{{"2"}}));
   { PostgresMetadataStore again(url()); }
   EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"),
-            (std::vector<std::vector<std::string>>{{"2"}}));
+            (std::vector<std::vector<std::string>>{{"3"}}));
 }
 
 TEST_F(PostgresMetadataStoreTest, reopening_keeps_the_data) {

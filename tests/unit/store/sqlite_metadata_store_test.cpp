@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/library_store_conformance.hpp"
 #include "store/metadata_store_conformance.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_migrations.hpp"
@@ -43,6 +44,8 @@ struct SqliteBackend {
 }  // namespace volkrin
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, MetadataStoreConformance,
+                               ::testing::Types<volkrin::SqliteBackend>);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, LibraryStoreConformance,
                                ::testing::Types<volkrin::SqliteBackend>);
 
 namespace volkrin {

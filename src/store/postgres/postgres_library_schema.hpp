@@ -1,0 +1,12 @@
+// Script 3 of the PostgreSQL store: the tracks' tags and the albums and artists derived from
+// them.
+#pragma once
+
+#include <string_view>
+
+namespace volkrin {
+
+// Built once; valid for the life of the process.
+std::string_view postgres_library_script();
+
+}  // namespace volkrin
