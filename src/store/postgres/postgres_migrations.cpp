@@ -58,7 +58,7 @@ $$;
 )sql";
 
 const std::array<std::string_view, 3> kScripts = {kUsersAndTracks, kTrackSearch,
-                                                   postgres_library_script()};
+                                                  postgres_library_script()};
 
 constexpr PostgresStatement kCurrentVersion{
     "migrations_current_version", "SELECT coalesce(max(version), 0) FROM schema_migrations"};

@@ -66,7 +66,7 @@ END;
 )sql";
 
 const std::array<std::string_view, 3> kScripts = {kUsersAndTracks, kTrackSearch,
-                                                   sqlite_library_script()};
+                                                  sqlite_library_script()};
 
 std::int64_t user_version(SqliteConnection& connection) {
   auto statement = connection.prepare("PRAGMA user_version");
