@@ -62,7 +62,8 @@ std::vector<AlbumRecord> SqliteMetadataStore::list_albums(const AlbumQuery& quer
 }
 
 std::optional<AlbumRecord> SqliteMetadataStore::find_album(std::string_view id) {
-  static const std::string sql = "SELECT " + std::string(kAlbumColumns) + " FROM albums WHERE id = ?1";
+  static const std::string sql =
+      "SELECT " + std::string(kAlbumColumns) + " FROM albums WHERE id = ?1";
   auto connection = pool_.acquire();
   auto statement = connection->prepare(sql);
   statement.bind_text(1, id);
