@@ -17,10 +17,9 @@ std::string albums_sql(AlbumSort sort) {
          std::string(album_order_sql(sort)) + "LIMIT $1 OFFSET $2";
 }
 
-const std::array<std::string, 4> kAlbumsSql = {albums_sql(AlbumSort::name),
-                                               albums_sql(AlbumSort::artist),
-                                               albums_sql(AlbumSort::year),
-                                               albums_sql(AlbumSort::newest)};
+const std::array<std::string, 4> kAlbumsSql = {
+    albums_sql(AlbumSort::name), albums_sql(AlbumSort::artist), albums_sql(AlbumSort::year),
+    albums_sql(AlbumSort::newest)};
 const std::array<PostgresStatement, 4> kListAlbums = {
     PostgresStatement{"list_albums_by_name", kAlbumsSql[0]},
     PostgresStatement{"list_albums_by_artist", kAlbumsSql[1]},

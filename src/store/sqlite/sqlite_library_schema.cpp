@@ -61,8 +61,8 @@ CREATE INDEX artists_by_name ON artists (sort_name, id);
 )sql";
 
 std::string trigger(std::string_view name, std::string_view event, std::string_view row) {
-  std::string sql = "CREATE TRIGGER " + std::string(name) + " AFTER " + std::string(event) +
-                    " ON tracks BEGIN\n";
+  std::string sql =
+      "CREATE TRIGGER " + std::string(name) + " AFTER " + std::string(event) + " ON tracks BEGIN\n";
   sql += refresh_album_sql(std::string(row) + ".album_id");
   sql += refresh_artist_sql(std::string(row) + ".artist_id");
   return sql + "END;\n";
