@@ -2,16 +2,14 @@
 #include "api/tracks_api.hpp"
 
 #include <boost/json/object.hpp>
-#include <charconv>
 
 #include "api/json_body.hpp"
+#include "api/list_params.hpp"
 #include "api/media_api.hpp"
-#include "http/conditional.hpp"
 #include "http/file_response.hpp"
 #include "service/track_json.hpp"
 #include "support/api_error.hpp"
 #include "support/object_id.hpp"
-#include "support/percent_decode.hpp"
 #include "support/strong_etag.hpp"
 #include "support/text_validation.hpp"
 #include "support/time_format.hpp"
@@ -23,34 +21,6 @@ using boost::asio::awaitable;
 using http::Access;
 using http::Request;
 using http::Response;
-
-std::optional<std::int64_t> parse_count(const std::optional<std::string>& text, std::int64_t min,
-                                        std::int64_t max) {
-  if (!text || text->empty()) return std::nullopt;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// A parameter of the list, percent-decoded; nullopt when absent. Request::query_param reads
-// a value that is not valid percent-encoding as absent, which would answer a search with the
-// whole list: here it is refused.
-std::optional<std::string> list_param(const Request& req, std::string_view name) {
-  auto value = req.query_param(name);
-  if (value) return value;
-  for (std::string_view rest = req.query; !rest.empty();) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    if (percent_decode(pair.substr(0, pair.find('=')), true) == name) {
-      throw ApiError(400, std::string(name) + " is not valid percent-encoding");
-    }
-  }
-  return std::nullopt;
-}
 
 // "<scheme>://<Host>" when the Host header is a plain host[:port]; "" otherwise.
 std::string request_origin(const Request& req) {
@@ -64,22 +34,9 @@ std::string request_origin(const Request& req) {
   return req.scheme + "://" + std::string(host);
 }
 
-Response not_modified_or(Response r, const Request& req, std::string_view etag) {
-  r.set_header("ETag", std::string(etag));
-  r.set_header("Cache-Control", "no-cache");
-  if (http::if_none_match_hits(req.header("If-None-Match"), etag)) {
-    r.status = 304;
-    r.body.clear();
-    r.shared_body.reset();
-  }
-  return r;
-}
-
 awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
-  const auto limit_text = list_param(req, "limit");
-  const auto offset_text = list_param(req, "offset");
-  const auto text = list_param(req, "q");
-  if (!limit_text && !offset_text && !text) {
+  const ListParams params = list_params(req);
+  if (!params.given) {
     const TrackListBody list = co_await tracks.list_all();
     Response r;
     r.shared_body = list.entry;
@@ -87,22 +44,9 @@ awaitable<Response> list_tracks(Request& req, TrackService& tracks) {
     co_return not_modified_or(std::move(r), req, list.etag());
   }
   TrackQuery query;
-  if (limit_text) {
-    query.limit = parse_count(limit_text, 1, 1000);
-    if (!query.limit) throw ApiError(400, "limit must be an integer from 1 to 1000");
-  }
-  if (offset_text) {
-    const auto offset = parse_count(offset_text, 0, 1'000'000'000'000);
-    if (!offset) throw ApiError(400, "offset must be a non-negative integer");
-    query.offset = *offset;
-  }
-  if (text) {
-    // Refused rather than searched: FTS5 would end the query at a NUL, PostgreSQL refuses
-    // text that is not UTF-8, and no title holds a control character.
-    require_single_line(*text, "q");
-    if (*utf8_length(*text) > 200) throw ApiError(400, "q must be at most 200 characters");
-    query.text = *text;
-  }
+  query.limit = params.limit;
+  query.offset = params.offset;
+  query.text = params.text;
   Response r;
   r.body = co_await tracks.list_page(std::move(query));
   const std::string etag = strong_etag(r.body);

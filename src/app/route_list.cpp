@@ -9,6 +9,7 @@
 #include "app/backends.hpp"
 #include "app/server_app.hpp"
 #include "service/auth_service.hpp"
+#include "service/library_service.hpp"
 #include "service/readiness.hpp"
 #include "service/track_service.hpp"
 #include "support/temp_dir.hpp"
@@ -44,14 +45,15 @@ void print_routes(std::ostream& out) {
   const PasswordHasher hasher(HashCost::min);
   AuthService auth(*store, hasher, AuthSettings{config.jwt_secret, config.jwt_lifetime, {}});
   TrackService tracks(*store, *media, *cache, TrackSettings{});
+  LibraryService library(*store, *cache, {});
   Readiness readiness(*store, *media, *cache);
   http::Authenticator nobody =
       [](std::string_view) -> boost::asio::awaitable<std::optional<http::Caller>> {
     co_return std::nullopt;
   };
 
-  const http::Router router =
-      build_router(config, RouteServices{readiness, auth, tracks, *media, std::move(nobody)});
+  const http::Router router = build_router(
+      config, RouteServices{readiness, auth, tracks, library, *media, std::move(nobody)});
   for (const auto& route : router.routes()) {
     out << route.method << ' ' << route.pattern << ' ' << access_name(route.access) << '\n';
   }

@@ -14,6 +14,7 @@
 #include "api/auth_api.hpp"
 #include "api/docs_api.hpp"
 #include "api/health_api.hpp"
+#include "api/library_api.hpp"
 #include "api/media_api.hpp"
 #include "api/tracks_api.hpp"
 #include "api/web_api.hpp"
@@ -21,6 +22,7 @@
 #include "http/server.hpp"
 #include "service/auth_gate.hpp"
 #include "service/auth_service.hpp"
+#include "service/library_service.hpp"
 #include "service/media_service.hpp"
 #include "service/readiness.hpp"
 #include "service/track_service.hpp"
@@ -103,6 +105,7 @@ http::Router build_router(const Config& config, const RouteServices& services) {
   api::add_auth_routes(router,
                        AuthGate(services.auth, services.tracks, services.limiter, auth_limits));
   api::add_track_routes(router, services.tracks, config.app_env == AppEnv::production);
+  api::add_library_routes(router, services.library);
   api::add_media_routes(router, MediaService(services.media, media_signing_key(config)));
   api::add_web_routes(router);
   api::add_docs_routes(router);
@@ -128,6 +131,8 @@ int run_server(const Config& config) {
       TrackSettings{config.public_base_url,
                     UploadLimits{config.max_audio_bytes, config.max_thumbnail_bytes}});
 
+  LibraryService library(*store, *cache, config.public_base_url);
+
   http::Authenticator authenticate =
       [&auth](std::string_view token) -> asio::awaitable<std::optional<http::Caller>> {
     std::string copy(token);
@@ -138,7 +143,7 @@ int run_server(const Config& config) {
   Readiness readiness(*store, *media, *cache);
 
   http::Router router = build_router(
-      config, RouteServices{readiness, auth, tracks, *media, authenticate, limiter.get()});
+      config, RouteServices{readiness, auth, tracks, library, *media, authenticate, limiter.get()});
   http::Pipeline pipeline(std::move(router), http::CorsPolicy(config.cors_origins), authenticate,
                           http::PipelineOptions{config.log_format, config.trusted_proxies});
 

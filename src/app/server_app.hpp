@@ -8,6 +8,7 @@
 namespace volkrin {
 
 class AuthService;
+class LibraryService;
 class MediaStore;
 class RateLimiter;
 class Readiness;
@@ -18,6 +19,7 @@ struct RouteServices {
   Readiness& readiness;
   AuthService& auth;
   TrackService& tracks;
+  LibraryService& library;
   MediaStore& media;
   http::Authenticator authenticate;
   RateLimiter* limiter = nullptr;  // none: no login/sign-up limits

@@ -12,6 +12,14 @@ boost::json::value optional_number(const std::optional<std::int64_t>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
 
+boost::json::value optional_text(const std::string& text) {
+  return text.empty() ? boost::json::value(nullptr) : boost::json::value(text);
+}
+
+boost::json::value optional_text(const std::optional<std::string>& text) {
+  return text ? boost::json::value(*text) : boost::json::value(nullptr);
+}
+
 }  // namespace
 
 boost::json::object track_json(const TrackRecord& t, std::string_view base_url) {
@@ -22,7 +30,8 @@ boost::json::object track_json(const TrackRecord& t, std::string_view base_url) 
   o["artist"] = t.artist;
   o["fileKey"] = t.file_key;
   o["audioUrl"] = prefix + "/audio";
-  o["thumbnailUrl"] = prefix + "/thumbnail";
+  o["thumbnailUrl"] = t.thumbnail_key.empty() ? boost::json::value(nullptr)
+                                              : boost::json::value(prefix + "/thumbnail");
   if (t.uploader) {
     o["uploadedBy"] = boost::json::object{
         {"_id", t.uploader->id}, {"email", t.uploader->email}, {"role", t.uploader->role}};
@@ -33,7 +42,15 @@ boost::json::object track_json(const TrackRecord& t, std::string_view base_url) 
   o["bitrate"] = optional_number(t.bitrate_kbps);
   o["sampleRate"] = optional_number(t.sample_rate);
   o["channels"] = optional_number(t.channels);
-  o["format"] = t.format.empty() ? boost::json::value(nullptr) : boost::json::value(t.format);
+  o["format"] = optional_text(t.format);
+  o["album"] = optional_text(t.album);
+  o["albumArtist"] = optional_text(t.album_artist);
+  o["trackNumber"] = optional_number(t.track_number);
+  o["discNumber"] = optional_number(t.disc_number);
+  o["year"] = optional_number(t.year);
+  o["genre"] = optional_text(t.genre);
+  o["albumId"] = optional_text(t.album_id);
+  o["artistId"] = optional_text(t.artist_id);
   o["createdAt"] = iso8601_ms(t.created_at_ms);
   o["updatedAt"] = iso8601_ms(t.updated_at_ms);
   o["__v"] = 0;

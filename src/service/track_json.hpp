@@ -11,8 +11,10 @@
 namespace volkrin {
 
 // `base_url` ("" or "https://api.example") prefixes audioUrl and thumbnailUrl. As in the
-// list: uploadedBy is the populated uploader {_id, email, role} or null. Like every track
-// object of the original (a mongoose document) it ends with the version key "__v": 0.
+// list: uploadedBy is the populated uploader {_id, email, role} or null. thumbnailUrl is
+// null for a track without a cover; tags the file lacked (album, albumArtist, trackNumber,
+// discNumber, year, genre) and the ids derived from them (albumId, artistId) are null. Like every
+// track object of the original (a mongoose document) it ends with the version key "__v": 0.
 boost::json::object track_json(const TrackRecord& track, std::string_view base_url);
 // The track as an upload answers it: the same, but uploadedBy is track.uploaded_by as a
 // string (the uploader's _id, "mock-user" for the mock upload) or null, as the original

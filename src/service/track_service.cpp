@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "service/library_service.hpp"
 #include "service/track_json.hpp"
 #include "support/api_error.hpp"
 #include "support/metrics.hpp"
@@ -75,6 +76,7 @@ std::string TrackService::signed_url(std::string_view key, std::string_view orig
 awaitable<Thumbnail> TrackService::thumbnail(std::string id, std::string origin) {
   const TrackRecord track = co_await find(id);
   const std::string& key = track.thumbnail_key;
+  if (key.empty()) throw ApiError(404, "Thumbnail not found");  // a track without a cover
   Thumbnail result;
   auto open = [this, &key] { return open_media(media_, key); };
   result.file = co_await offload(open);
@@ -97,6 +99,7 @@ awaitable<void> TrackService::uploaded() {
 
 awaitable<void> TrackService::invalidate_list() {
   co_await cache_.remove(kListKey);
+  co_await cache_.remove(LibraryService::kGenerationKey);
 }
 
 awaitable<void> TrackService::remove(std::string_view id) {

@@ -12,6 +12,7 @@
 #include "ports/cache.hpp"
 #include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
+#include "service/cached_json.hpp"
 #include "service/media_service.hpp"
 #include "service/track_upload.hpp"
 
@@ -23,11 +24,7 @@ struct TrackSettings {
 };
 
 // The serialized list as the cache keeps it: JSON bytes and their ETag.
-struct TrackListBody {
-  std::shared_ptr<const std::string> entry;  // "<etag>\n<json>"
-  std::size_t json_offset = 0;
-  std::string_view etag() const { return std::string_view(*entry).substr(0, json_offset - 1); }
-};
+using TrackListBody = CachedJson;
 
 // A track's thumbnail: its bytes when the media store keeps it as a local file, else the
 // signed URL to send the client to (object storage).
@@ -71,6 +68,7 @@ class TrackService {
   // Row first, then both objects; drops the cached list. 404 when there is no such track.
   boost::asio::awaitable<void> remove(std::string_view id);
 
+  // Drops the cached list and the cached albums and artists (LibraryService).
   boost::asio::awaitable<void> invalidate_list();
 
   const TrackSettings& settings() const { return settings_; }

@@ -3,7 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "format/audio_tags.hpp"
 #include "format/storage_key.hpp"
+#include "service/track_tags.hpp"
 #include "support/api_error.hpp"
 #include "support/ascii.hpp"
 #include "support/metrics.hpp"
@@ -47,6 +49,7 @@ void TrackUpload::begin_file(UploadFile which, std::string_view client_filename)
                                                    : "Only one thumbnail per upload");
   }
   f.key = new_storage_key(which == UploadFile::audio ? "audio" : "thumbnails", client_filename);
+  f.client_filename = client_filename;
   f.upload = media_.begin_upload(f.key);
 }
 
@@ -75,6 +78,7 @@ void TrackUpload::write(UploadFile which, std::string_view bytes) {
                        " is larger than the limit of " + mib(limit(which)));
   }
   metrics().upload_bytes.inc(bytes.size());
+  if (which == UploadFile::audio) f.hash.update(bytes);
   if (f.checked) {
     f.upload->write(bytes);
     return;
@@ -92,10 +96,21 @@ void TrackUpload::end_file(UploadFile which) {
   f.ended = true;
 }
 
+bool TrackUpload::take_embedded_cover(const std::optional<std::string>& cover) {
+  if (!cover || cover->size() > limits_.max_thumbnail_bytes) return false;
+  auto image = cover_image(*cover);
+  if (!image) return false;
+  thumbnail_.key =
+      new_storage_key("thumbnails", "cover" + std::string(image_extension(image->format)));
+  thumbnail_.upload = media_.begin_upload(thumbnail_.key);
+  thumbnail_.upload->write(image->bytes);
+  thumbnail_.checked = thumbnail_.ended = true;
+  return true;
+}
+
 TrackRecord TrackUpload::finish() {
-  if (title_.empty() || !audio_.ended || !thumbnail_.ended) {
-    throw ApiError(400, "Title, audio, and thumbnail are required");
-  }
+  static constexpr std::string_view kRequired = "Title, audio, and thumbnail are required";
+  if (!audio_.ended) throw ApiError(400, std::string(kRequired));
   const auto path = audio_.upload->staged_path();
   std::optional<AudioFacts> facts;
   if (path) facts = probe_audio(*path, *audio_.audio_format);
@@ -103,11 +118,20 @@ TrackRecord TrackUpload::finish() {
     throw ApiError(415, "The audio file could not be read as " +
                             std::string(to_string(*audio_.audio_format)) + " audio");
   }
+  const auto tags = read_audio_tags(*path, *audio_.audio_format).value_or(AudioTags{});
 
   TrackRecord track;
-  track.id = new_object_id();
   track.title = title_;
   track.artist = artist_;
+  apply_tags(track, tags);
+  if (track.title.empty()) track.title = title_from_file_name(audio_.client_filename);
+  if (track.title.empty()) throw ApiError(400, std::string(kRequired));
+  if (!thumbnail_.upload && !take_embedded_cover(tags.cover)) {
+    throw ApiError(400, std::string(kRequired));
+  }
+  if (!thumbnail_.ended) throw ApiError(400, std::string(kRequired));
+
+  track.id = new_object_id();
   track.file_key = audio_.key;
   track.thumbnail_key = thumbnail_.key;
   track.uploaded_by = uploader_.id;
@@ -117,6 +141,7 @@ TrackRecord TrackUpload::finish() {
   track.sample_rate = facts->sample_rate;
   track.channels = facts->channels;
   track.format = std::string(to_string(facts->format));
+  track.content_hash = crypto::hex_encode(audio_.hash.finish());
   track.created_at_ms = track.updated_at_ms = now_ms();
 
   audio_.upload->commit();

@@ -12,6 +12,7 @@
 #include "format/content_sniff.hpp"
 #include "ports/media_store.hpp"
 #include "ports/metadata_store.hpp"
+#include "support/crypto.hpp"
 
 namespace volkrin {
 
@@ -40,8 +41,12 @@ class TrackUpload {
   void write(UploadFile which, std::string_view bytes);
   void end_file(UploadFile which);
 
-  // Checks that title, audio and thumbnail are there, reads the audio's facts, commits both
-  // objects and inserts the row. Returns the new track with its uploader.
+  // Checks that the audio is there and reads its facts and tags: the form's title and
+  // artist win over the tags, a title missing from both is made from the file name, and a
+  // missing thumbnail is the embedded cover when that is an image within the thumbnail
+  // limit. Without audio, or without either thumbnail: ApiError(400, "Title, audio, and
+  // thumbnail are required"). Then commits both objects and inserts the row. Returns the
+  // new track with its uploader.
   TrackRecord finish();
 
   // Removes everything written so far. Never throws; safe to call twice.
@@ -56,11 +61,15 @@ class TrackUpload {
     bool ended = false;
     bool committed = false;
     std::optional<AudioFormat> audio_format;
+    std::string client_filename;
+    crypto::Sha256 hash;  // of every byte, for the track's content hash
   };
 
   File& file(UploadFile which) { return which == UploadFile::audio ? audio_ : thumbnail_; }
   std::uint64_t limit(UploadFile which) const;
   void check_format(UploadFile which);
+  // Writes the audio's embedded cover as the thumbnail; false when it has none usable.
+  bool take_embedded_cover(const std::optional<std::string>& cover);
 
   MediaStore& media_;
   MetadataStore& store_;

@@ -85,6 +85,40 @@ std::string sha256(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(md.data()), len);
 }
 
+struct Sha256::State {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  ~State() { EVP_MD_CTX_free(context); }
+  void start() {
+    if (context == nullptr || EVP_DigestInit_ex(context, EVP_sha256(), nullptr) != 1) {
+      throw std::runtime_error("SHA-256 failed");
+    }
+  }
+};
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+  state_->start();
+}
+
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+void Sha256::update(std::string_view bytes) {
+  if (EVP_DigestUpdate(state_->context, bytes_of(bytes), bytes.size()) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+}
+
+std::string Sha256::finish() {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(state_->context, md.data(), &len) != 1 || len != kSha256Bytes) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  state_->start();
+  return std::string(reinterpret_cast<const char*>(md.data()), len);
+}
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   if (key.size() > static_cast<std::size_t>(INT_MAX)) throw std::length_error("HMAC key too long");
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,22 @@ namespace volkrin::crypto {
 // Raw 32-byte digests.
 std::string sha256(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
+
+// SHA-256 over bytes fed in pieces, for content too large to hold (an upload as it streams).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(Sha256&&) noexcept;
+  Sha256& operator=(Sha256&&) noexcept;
+  void update(std::string_view bytes);
+  // The raw 32-byte digest of everything fed so far; the hash then starts over.
+  std::string finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Lower-case hex. Decoding also accepts upper case; odd lengths and other characters fail.
 std::string hex_encode(std::string_view bytes);

@@ -47,6 +47,38 @@ TEST(TrackJson, populates_the_uploader_for_the_list) {
   EXPECT_TRUE(track_json(gone, "").at("uploadedBy").is_null());
 }
 
+TEST(TrackJson, carries_the_library_fields_and_null_for_what_the_tags_lacked) {
+  auto t = sample_track();
+  t.album = "Blue Train";
+  t.album_artist = "John Coltrane";
+  t.track_number = 3;
+  t.disc_number = 1;
+  t.year = 1958;
+  t.genre = "Jazz";
+  t.album_id = "a1b2c3d4e5f6a1b2c3d4e5f6";
+  t.artist_id = "f6e5d4c3b2a1f6e5d4c3b2a1";
+  const auto o = track_json(t, "");
+  EXPECT_EQ(o.at("album"), "Blue Train");
+  EXPECT_EQ(o.at("albumArtist"), "John Coltrane");
+  EXPECT_EQ(o.at("trackNumber"), 3);
+  EXPECT_EQ(o.at("discNumber"), 1);
+  EXPECT_EQ(o.at("year"), 1958);
+  EXPECT_EQ(o.at("genre"), "Jazz");
+  EXPECT_EQ(o.at("albumId"), "a1b2c3d4e5f6a1b2c3d4e5f6");
+  EXPECT_EQ(o.at("artistId"), "f6e5d4c3b2a1f6e5d4c3b2a1");
+
+  const auto bare = track_json(sample_track(), "");
+  for (const char* key : {"album", "albumArtist", "trackNumber", "discNumber", "year", "genre",
+                          "albumId", "artistId"}) {
+    ASSERT_TRUE(bare.contains(key)) << key;
+    EXPECT_TRUE(bare.at(key).is_null()) << key;
+  }
+  EXPECT_EQ(bare.at("thumbnailUrl"), "/api/tracks/66d4c1f2a1b2c3d4e5f60718/thumbnail");
+  auto coverless = sample_track();
+  coverless.thumbnail_key.clear();
+  EXPECT_TRUE(track_json(coverless, "").at("thumbnailUrl").is_null());
+}
+
 TEST(UploadedTrackJson, gives_the_uploader_id_as_a_string_and_is_otherwise_the_lists_track) {
   const auto track = sample_track();
   auto uploaded = uploaded_track_json(track, "");

@@ -17,6 +17,7 @@
 #include "media/media_samples.hpp"
 #include "store/sqlite/sqlite_metadata_store.hpp"
 #include "support/api_error.hpp"
+#include "support/crypto.hpp"
 #include "support/metrics.hpp"
 #include "support/object_id.hpp"
 #include "test_support.hpp"
@@ -209,14 +210,76 @@ TEST_F(TrackUploadTest, full_upload_commits_both_objects_and_inserts_a_row_with_
   EXPECT_EQ(metrics().upload_bytes.value() - bytes_before, mp3_.size() + png_.size());
 }
 
-TEST_F(TrackUploadTest, missing_title_is_refused_and_discard_leaves_nothing) {
+TEST_F(TrackUploadTest, missing_title_is_made_from_the_audio_file_name) {
   auto upload = start();
   upload->set_field("title", " \t ");
-  send_file(*upload, UploadFile::audio, "song.mp3", mp3_);
+  send_file(*upload, UploadFile::audio, "01_night_drive.mp3", mp3_);
   send_file(*upload, UploadFile::thumbnail, "cover.png", png_);
+  const TrackRecord track = upload->finish();
+  EXPECT_EQ(track.title, "01 night drive");
+  EXPECT_EQ(store_->find_track(track.id)->title, "01 night drive");
+}
+
+// An MP3 whose tags name title, artist, album, position and year, with `png_` as its
+// front cover; empty when ffmpeg could not make it.
+std::string tagged_mp3_with_cover(const fs::path& cover) {
+  const auto made = test_media::run_ffmpeg(
+      "-f lavfi -i sine=frequency=330:duration=2 -ac 2 -i '" + cover.string() + "'",
+      "-map 0 -map 1 -c:a libmp3lame -c:v copy -disposition:v attached_pic -id3v2_version 3 "
+      "-metadata title=Tagged -metadata artist=Tagger -metadata album=Covers "
+      "-metadata album_artist=Various -metadata track=2/7 -metadata date=1999 out.mp3",
+      "tagged-cover.mp3");
+  return made ? test_media::read_bytes(*made) : std::string();
+}
+
+TEST_F(TrackUploadTest, tags_fill_the_track_and_the_embedded_cover_becomes_the_thumbnail) {
+  const std::string tagged = tagged_mp3_with_cover(*test_media::image_file(png_sample()));
+  ASSERT_FALSE(tagged.empty()) << "ffmpeg could not make the tagged sample";
+  auto upload = start();
+  upload->set_field("artist", "Form Artist");
+  send_file(*upload, UploadFile::audio, "file-name.mp3", tagged);
+  const TrackRecord track = upload->finish();
+  EXPECT_EQ(track.title, "Tagged");
+  EXPECT_EQ(track.artist, "Form Artist");  // the form wins
+  EXPECT_EQ(track.album, "Covers");
+  EXPECT_EQ(track.album_artist, "Various");
+  EXPECT_EQ(track.track_number, 2);
+  EXPECT_EQ(track.track_total, 7);
+  EXPECT_EQ(track.year, 1999);
+  EXPECT_TRUE(track.album_id && track.artist_id);
+  EXPECT_EQ(track.content_hash, crypto::hex_encode(crypto::sha256(tagged)));
+  EXPECT_THAT(track.thumbnail_key, StartsWith("thumbnails/"));
+  EXPECT_THAT(track.thumbnail_key, EndsWith(".png"));
+  EXPECT_EQ(test_media::read_bytes(root() / track.thumbnail_key), png_);
+  const auto row = store_->find_track(track.id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->album_id, track.album_id);
+  EXPECT_EQ(row->content_hash, track.content_hash);
+  EXPECT_EQ(store_->find_album(*track.album_id)->cover_track_id, track.id);
+  EXPECT_THAT(stored_files(), ElementsAre(track.file_key, track.thumbnail_key));
+}
+
+TEST_F(TrackUploadTest, embedded_cover_over_the_thumbnail_limit_is_not_taken) {
+  const std::string tagged = tagged_mp3_with_cover(*test_media::image_file(png_sample()));
+  ASSERT_FALSE(tagged.empty()) << "ffmpeg could not make the tagged sample";
+  UploadLimits limits;
+  limits.max_thumbnail_bytes = png_.size() - 1;
+  auto upload = start(limits);
+  send_file(*upload, UploadFile::audio, "song.mp3", tagged);
   EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
   upload->discard();
   expect_nothing_left();
+}
+
+TEST_F(TrackUploadTest, a_given_thumbnail_wins_over_the_embedded_cover) {
+  const std::string tagged = tagged_mp3_with_cover(*test_media::image_file(png_sample()));
+  ASSERT_FALSE(tagged.empty()) << "ffmpeg could not make the tagged sample";
+  const auto jpeg = test_media::read_bytes(*test_media::image_file(test_media::image_samples()[0]));
+  auto upload = start();
+  send_file(*upload, UploadFile::audio, "song.mp3", tagged);
+  send_file(*upload, UploadFile::thumbnail, "mine.img", jpeg);
+  const TrackRecord track = upload->finish();
+  EXPECT_EQ(test_media::read_bytes(root() / track.thumbnail_key), jpeg);
 }
 
 TEST_F(TrackUploadTest,

@@ -13,6 +13,18 @@ TEST(Crypto, sha256_matches_nist_vector_for_abc) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(Crypto, sha256_in_pieces_matches_the_one_shot_digest_and_starts_over) {
+  const std::string data(100'000, 'x');
+  Sha256 hash;
+  for (std::size_t at = 0; at < data.size(); at += 4097) hash.update(data.substr(at, 4097));
+  EXPECT_EQ(hash.finish(), sha256(data));
+  hash.update("abc");
+  EXPECT_EQ(hex_encode(hash.finish()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 moved = std::move(hash);
+  EXPECT_EQ(moved.finish(), sha256(""));
+}
+
 TEST(Crypto, sha256_matches_nist_vector_for_empty_input) {
   EXPECT_EQ(hex_encode(sha256("")),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
