@@ -54,7 +54,7 @@ std::string title_from_file_name(std::string_view file_name) {
   const auto slash = file_name.find_last_of("/\\");
   if (slash != std::string_view::npos) file_name.remove_prefix(slash + 1);
   const auto dot = file_name.rfind('.');
-  if (dot != std::string_view::npos && dot > 0) file_name = file_name.substr(0, dot);
+  if (dot != std::string_view::npos) file_name = file_name.substr(0, dot);
   std::string title(file_name);
   std::replace(title.begin(), title.end(), '_', ' ');
   return clip_utf8(clean_single_line(title), kMaxTitleChars);

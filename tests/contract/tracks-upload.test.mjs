@@ -38,8 +38,9 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const ISO_MILLIS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const TRACK_FIELDS = [
-  '__v', '_id', 'artist', 'audioUrl', 'bitrate', 'channels', 'createdAt', 'durationMs', 'fileKey',
-  'format', 'sampleRate', 'thumbnailUrl', 'title', 'updatedAt', 'uploadedBy',
+  '__v', '_id', 'album', 'albumArtist', 'albumId', 'artist', 'artistId', 'audioUrl', 'bitrate',
+  'channels', 'createdAt', 'discNumber', 'durationMs', 'fileKey', 'format', 'genre', 'sampleRate',
+  'thumbnailUrl', 'title', 'trackNumber', 'updatedAt', 'uploadedBy', 'year',
 ];
 
 const UPLOADED = 'Track uploaded successfully';
@@ -160,6 +161,15 @@ describe('track upload', () => {
       });
     }
 
+    it('takes the title from the file name when the form has none and the file no tag', async () => {
+      const audio = { ...tone('mp3'), name: 'Night_Drive (demo).mp3' };
+      for (const title of [undefined, ' \t ']) {
+        const res = await uploadTrack(base, admin.token, form({ title, audio }));
+        assert.equal(res.status, 201, res.text);
+        assert.equal(res.json.track.title, 'Night Drive (demo)');
+      }
+    });
+
     it('accepts an upload without an artist', async () => {
       const res = await uploadTrack(base, admin.token, form({ artist: undefined }));
       assert.equal(res.status, 201, res.text);
@@ -235,13 +245,9 @@ describe('track upload', () => {
       assertMessage(res, 403, ADMINS_ONLY);
     });
 
-    it('answers 400 when the title is missing', async () => {
-      const res = await refused(() => uploadTrack(base, admin.token, form({ title: undefined })));
-      assertMessage(res, 400, REQUIRED);
-    });
-
-    it('answers 400 when the title is only white space', async () => {
-      const res = await refused(() => uploadTrack(base, admin.token, form({ title: ' \t ' })));
+    it('answers 400 when neither the form, the tags nor the file name give a title', async () => {
+      const audio = { ...tone('mp3'), name: '.mp3' };
+      const res = await refused(() => uploadTrack(base, admin.token, form({ title: ' \t ', audio })));
       assertMessage(res, 400, REQUIRED);
     });
 

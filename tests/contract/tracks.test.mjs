@@ -29,8 +29,9 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
 const ISO_MILLIS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const STRONG_ETAG = /^"[^"]+"$/;
 const TRACK_FIELDS = [
-  '__v', '_id', 'artist', 'audioUrl', 'bitrate', 'channels', 'createdAt', 'durationMs', 'fileKey',
-  'format', 'sampleRate', 'thumbnailUrl', 'title', 'updatedAt', 'uploadedBy',
+  '__v', '_id', 'album', 'albumArtist', 'albumId', 'artist', 'artistId', 'audioUrl', 'bitrate',
+  'channels', 'createdAt', 'discNumber', 'durationMs', 'fileKey', 'format', 'genre', 'sampleRate',
+  'thumbnailUrl', 'title', 'trackNumber', 'updatedAt', 'uploadedBy', 'year',
 ];
 
 const NO_TOKEN = { message: 'No token, authorization denied' };

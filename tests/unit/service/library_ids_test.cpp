@@ -65,7 +65,7 @@ TEST(TrackTags, fill_what_the_form_left_empty_and_derive_the_ids) {
 TEST(TrackTags, title_from_a_file_name_drops_folders_and_extension_and_cleans_bytes) {
   EXPECT_EQ(title_from_file_name("01_Night_Drive.mp3"), "01 Night Drive");
   EXPECT_EQ(title_from_file_name("C:\\music\\a/b/Song.final.flac"), "Song.final");
-  EXPECT_EQ(title_from_file_name(".mp3"), ".mp3");
+  EXPECT_EQ(title_from_file_name(".mp3"), "");  // a name that is only an extension
   EXPECT_EQ(title_from_file_name(""), "");
   EXPECT_EQ(title_from_file_name(" .ogg"), "");
   EXPECT_EQ(title_from_file_name("So\xFF\x01ng.mp3"), "So\xEF\xBF\xBD ng");
