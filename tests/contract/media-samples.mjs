@@ -128,3 +128,58 @@ export function badSamples() {
   }
   return badCache;
 }
+
+// A FLAC PICTURE block (front cover) holding `bytes`, as Vorbis comments carry it in
+// METADATA_BLOCK_PICTURE (base64): ffmpeg cannot attach a picture to an Ogg stream.
+function flacPictureBlock(bytes, mime) {
+  const mimeBytes = Buffer.from(mime);
+  const header = Buffer.alloc(8 + mimeBytes.length + 4 + 16 + 4);
+  let at = header.writeUInt32BE(3, 0); // front cover
+  at = header.writeUInt32BE(mimeBytes.length, at);
+  at += mimeBytes.copy(header, at);
+  at = header.writeUInt32BE(0, at); // no description
+  at = header.writeUInt32BE(32, at); // width
+  at = header.writeUInt32BE(32, at); // height
+  at = header.writeUInt32BE(24, at); // colour depth
+  at = header.writeUInt32BE(0, at); // not indexed
+  header.writeUInt32BE(bytes.length, at);
+  return Buffer.concat([header, bytes]);
+}
+
+let taggedCount = 0;
+
+// A tone in one of the AUDIO_FORMATS carrying `tags` (ffmpeg metadata keys: title, artist,
+// album, album_artist, track, disc, date, genre) and, unless `cover` is null, embedded cover
+// art: `cover` is {bytes, mime} (default: the PNG of image('png')), stored as is (ID3 APIC,
+// FLAC PICTURE, MP4 covr, METADATA_BLOCK_PICTURE for Ogg). WAV gets tags only. `metadataFile`
+// (raw ffmetadata bytes) replaces `tags` for values no command line can carry.
+// Returns what tone() returns, with a fresh name.
+export function taggedTone(ext, tags = {}, { cover, metadataFile, name, seconds = 1 } = {}) {
+  const spec = AUDIO_FORMATS[ext];
+  if (!spec) throw new Error(`no tone format "${ext}"`);
+  const fileName = name ?? `tagged-${++taggedCount}.${ext}`;
+  const picture = cover === null || ext === 'wav' ? null : (cover ?? { bytes: image('png').bytes, mime: 'image/png' });
+  const args = ['-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=${spec.sampleRate}:duration=${seconds}`];
+  const maps = ['-map', '0:a'];
+  const isOgg = ext === 'ogg' || ext === 'opus';
+  if (picture && !isOgg) {
+    const picturePath = path.join(sampleDir(), `${fileName}.picture`);
+    writeFileSync(picturePath, picture.bytes);
+    args.push('-f', 'image2', '-c:v', picture.mime === 'image/png' ? 'png' : 'mjpeg', '-i', picturePath);
+    maps.push('-map', '1:v', '-c:v', 'copy', '-disposition:v', 'attached_pic');
+  }
+  if (metadataFile) {
+    const metadataPath = path.join(sampleDir(), `${fileName}.ffmetadata`);
+    writeFileSync(metadataPath, metadataFile);
+    args.push('-f', 'ffmetadata', '-i', metadataPath);
+    maps.push('-map_metadata', String(picture && !isOgg ? 2 : 1));
+  }
+  const metadata = [];
+  for (const [key, value] of Object.entries(tags)) metadata.push('-metadata', `${key}=${value}`);
+  if (picture && isOgg) {
+    metadata.push('-metadata', `METADATA_BLOCK_PICTURE=${flacPictureBlock(picture.bytes, picture.mime).toString('base64')}`);
+  }
+  const formatArgs = ext === 'mp3' ? ['-id3v2_version', '3'] : [];
+  ffmpeg([...args, ...maps, '-ac', '2', '-ar', String(spec.sampleRate), ...spec.args, ...formatArgs, ...metadata, path.join(sampleDir(), fileName)]);
+  return sampleFile(fileName, { ext, format: spec.format, mime: spec.mime, sampleRate: spec.sampleRate, seconds });
+}
