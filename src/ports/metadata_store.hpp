@@ -106,6 +106,8 @@ class MetadataStore {
   // As insert_track, unless a track with the same content_hash is stored (or being stored
   // by another caller at the same moment): then nothing is written and false returned.
   virtual bool insert_track_if_new(const TrackRecord& track) = 0;
+  // Whether a track with this content_hash is stored.
+  virtual bool has_content_hash(std::string_view content_hash) = 0;
   virtual std::optional<TrackRecord> find_track(std::string_view id) = 0;
   // Newest first (created_at, then id), uploader populated.
   virtual std::vector<TrackRecord> list_tracks(const TrackQuery& query) = 0;
@@ -123,6 +125,10 @@ class MetadataStore {
   virtual std::vector<TrackRecord> album_tracks(std::string_view album_id) = 0;
   // An artist's tracks by album name, disc, track number, then upload order.
   virtual std::vector<TrackRecord> artist_tracks(std::string_view artist_id) = 0;
+  // A number that grows with every committed change of the tracks (insert, delete, and
+  // updates of their library columns), by whichever process made it: a server polls it to
+  // see what another process (`volkrin import`) added behind its cache.
+  virtual std::int64_t library_version() = 0;
 
   // Adds records kept elsewhere (an import), with their ids and times as given, in one
   // transaction: users first, then tracks. A record whose id is already stored is skipped

@@ -43,6 +43,7 @@ const PostgresStatement kFindAlbum{"find_album", kFindAlbumSql};
 const PostgresStatement kListArtists{"list_artists", kListArtistsSql};
 const PostgresStatement kFindArtist{"find_artist", kFindArtistSql};
 const PostgresStatement kAlbumTracks{"album_tracks", kAlbumTracksSql};
+const PostgresStatement kLibraryVersion{"library_version", "SELECT version FROM library_changes"};
 const PostgresStatement kArtistTracks{"artist_tracks", kArtistTracksSql};
 
 AlbumRecord read_album(const PostgresResult& rows, int row) {
@@ -138,6 +139,13 @@ std::vector<TrackRecord> PostgresMetadataStore::album_tracks(std::string_view al
   const std::array params{pg_text(album_id)};
   return with_connection([&](PostgresConnection& connection) {
     return tracks_of(connection.run(kAlbumTracks, params));
+  });
+}
+
+std::int64_t PostgresMetadataStore::library_version() {
+  return with_connection([&](PostgresConnection& connection) {
+    const auto rows = connection.run(kLibraryVersion);
+    return rows.rows() > 0 ? rows.int64(0, 0) : std::int64_t{0};
   });
 }
 

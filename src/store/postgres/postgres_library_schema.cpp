@@ -60,8 +60,14 @@ CREATE TABLE artists (
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX artists_by_name ON artists (sort_name, id);
+CREATE TABLE library_changes (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version BIGINT NOT NULL
+);
+INSERT INTO library_changes (id, version) VALUES (1, 0);
 )sql";
 
+// library_changes counts committed changes of the tracks (see MetadataStore::library_version).
 // One transaction at a time rebuilds a given album or artist: the lock is held until it
 // ends, and under READ COMMITTED each statement after it sees the rows that others committed
 // meanwhile. Albums are locked before artists, always, so two writers cannot deadlock.
@@ -81,6 +87,9 @@ std::string functions() {
 $body$ LANGUAGE plpgsql;
 CREATE FUNCTION volkrin_tracks_library() RETURNS trigger AS $body$
 BEGIN
+  -- Taken first, and held to the end of the transaction: whoever holds an album or artist
+  -- lock below holds this row too, so no two writers can wait on each other's locks.
+  UPDATE library_changes SET version = version + 1 WHERE id = 1;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     PERFORM volkrin_refresh_album(OLD.album_id);
   END IF;

@@ -151,6 +151,13 @@ bool PostgresMetadataStore::insert_track_if_new(const TrackRecord& t) {
   });
 }
 
+bool PostgresMetadataStore::has_content_hash(std::string_view content_hash) {
+  const std::array params{pg_text(content_hash)};
+  return with_connection([&](PostgresConnection& connection) {
+    return connection.run(kContentStored, params).rows() > 0;
+  });
+}
+
 std::optional<TrackRecord> PostgresMetadataStore::find_track(std::string_view id) {
   const std::array params{pg_text(id)};
   return with_connection([&](PostgresConnection& connection) -> std::optional<TrackRecord> {

@@ -105,6 +105,12 @@ std::vector<TrackRecord> SqliteMetadataStore::album_tracks(std::string_view albu
   return tracks;
 }
 
+std::int64_t SqliteMetadataStore::library_version() {
+  auto connection = pool_.acquire();
+  auto statement = connection->prepare("SELECT version FROM library_changes");
+  return statement.step() ? statement.column_int64(0) : 0;
+}
+
 std::vector<TrackRecord> SqliteMetadataStore::artist_tracks(std::string_view artist_id) {
   static const std::string sql =
       sqlite_track_select() + "WHERE t.artist_id = ?1 " + std::string(kArtistTrackOrderSql);

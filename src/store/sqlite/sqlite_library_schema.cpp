@@ -58,6 +58,11 @@ CREATE TABLE artists (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX artists_by_name ON artists (sort_name, id);
+CREATE TABLE library_changes (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO library_changes (id, version) VALUES (1, 0);
 )sql";
 
 std::string trigger(std::string_view name, std::string_view event, std::string_view row) {
@@ -65,6 +70,7 @@ std::string trigger(std::string_view name, std::string_view event, std::string_v
       "CREATE TRIGGER " + std::string(name) + " AFTER " + std::string(event) + " ON tracks BEGIN\n";
   sql += refresh_album_sql(std::string(row) + ".album_id");
   sql += refresh_artist_sql(std::string(row) + ".artist_id");
+  sql += "UPDATE library_changes SET version = version + 1;\n";
   return sql + "END;\n";
 }
 

@@ -52,6 +52,7 @@ class SqliteMetadataStore final : public MetadataStore {
   // Track queries live in sqlite_track_queries.cpp.
   void insert_track(const TrackRecord& track) override;
   bool insert_track_if_new(const TrackRecord& track) override;
+  bool has_content_hash(std::string_view content_hash) override;
   std::optional<TrackRecord> find_track(std::string_view id) override;
   std::vector<TrackRecord> list_tracks(const TrackQuery& query) override;
   std::optional<TrackRecord> delete_track(std::string_view id) override;
@@ -63,6 +64,7 @@ class SqliteMetadataStore final : public MetadataStore {
   std::optional<ArtistRecord> find_artist(std::string_view id) override;
   std::vector<TrackRecord> album_tracks(std::string_view album_id) override;
   std::vector<TrackRecord> artist_tracks(std::string_view artist_id) override;
+  std::int64_t library_version() override;
 
   ImportCounts import_batch(const std::vector<UserRecord>& users,
                             const std::vector<TrackRecord>& tracks) override;

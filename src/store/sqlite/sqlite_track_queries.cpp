@@ -144,6 +144,13 @@ bool SqliteMetadataStore::insert_track_if_new(const TrackRecord& t) {
   return connection->changes() > 0;
 }
 
+bool SqliteMetadataStore::has_content_hash(std::string_view content_hash) {
+  auto connection = pool_.acquire();
+  auto statement = connection->prepare("SELECT 1 FROM tracks WHERE content_hash = ?1 LIMIT 1");
+  statement.bind_text(1, content_hash);
+  return statement.step();
+}
+
 std::optional<TrackRecord> SqliteMetadataStore::find_track(std::string_view id) {
   static const std::string sql = std::string(kTrackSelect) + "WHERE t.id = ?1";
   auto connection = pool_.acquire();

@@ -64,6 +64,9 @@ class HookedStore final : public MetadataStore {
   bool insert_track_if_new(const TrackRecord& track) override {
     return inner_.insert_track_if_new(track);
   }
+  bool has_content_hash(std::string_view content_hash) override {
+    return inner_.has_content_hash(content_hash);
+  }
   std::optional<TrackRecord> find_track(std::string_view id) override {
     return inner_.find_track(id);
   }
@@ -92,6 +95,7 @@ class HookedStore final : public MetadataStore {
   std::vector<TrackRecord> artist_tracks(std::string_view artist_id) override {
     return inner_.artist_tracks(artist_id);
   }
+  std::int64_t library_version() override { return inner_.library_version(); }
   ImportCounts import_batch(const std::vector<UserRecord>& users,
                             const std::vector<TrackRecord>& tracks) override {
     return inner_.import_batch(users, tracks);

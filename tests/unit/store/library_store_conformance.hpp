@@ -107,6 +107,8 @@ class LibraryStoreConformance : public ::testing::Test {
   }
 
   volkrin::MetadataStore& store() { return *store_; }
+  // Another store on the same database (Backend::open_again), as another process has.
+  std::unique_ptr<volkrin::MetadataStore> open_again() { return backend_.open_again(); }
 
  private:
   Backend backend_;
@@ -318,10 +320,46 @@ TYPED_TEST_P(LibraryStoreConformance, concurrent_inserts_into_one_album_count_ev
   EXPECT_EQ(this->store().find_artist(test_artist_id(1))->track_count, kThreads * kPerThread);
 }
 
+TYPED_TEST_P(LibraryStoreConformance, has_content_hash_tells_stored_content) {
+  const auto track = album_track(1, 1, 1, "A", "X", 1, 1000);
+  EXPECT_FALSE(this->store().has_content_hash(track.content_hash));
+  this->store().insert_track(track);
+  EXPECT_TRUE(this->store().has_content_hash(track.content_hash));
+  EXPECT_FALSE(this->store().has_content_hash(std::string(64, 'f')));
+  this->store().delete_track(track.id);
+  EXPECT_FALSE(this->store().has_content_hash(track.content_hash));
+}
+
+TYPED_TEST_P(LibraryStoreConformance, library_version_grows_with_changes_made_elsewhere) {
+  auto other = this->open_again();
+  const std::int64_t start = this->store().library_version();
+  EXPECT_EQ(other->library_version(), start);
+
+  // A user is no change of the library.
+  this->store().insert_user(volkrin::test::test_user(1));
+  EXPECT_EQ(other->library_version(), start);
+
+  const auto track = album_track(1, 1, 1, "A", "X", 1, 1000);
+  this->store().insert_track(track);
+  const std::int64_t after_insert = other->library_version();
+  EXPECT_GT(after_insert, start);
+  EXPECT_EQ(this->store().library_version(), after_insert);
+
+  // A duplicate that is not stored changes nothing.
+  auto same_bytes = album_track(2, 1, 1, "A", "X", 2, 2000);
+  same_bytes.content_hash = track.content_hash;
+  EXPECT_FALSE(other->insert_track_if_new(same_bytes));
+  EXPECT_EQ(this->store().library_version(), after_insert);
+
+  other->delete_track(track.id);
+  EXPECT_GT(this->store().library_version(), after_insert);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     LibraryStoreConformance, track_keeps_every_tag_and_id,
     tracks_of_one_album_make_one_album_with_totals, album_cover_is_the_first_track_with_a_thumbnail,
     album_tracks_run_in_disc_then_track_order, deleting_tracks_updates_and_then_removes_the_album,
     track_without_album_counts_for_its_artist_only, albums_sort_by_name_artist_year_and_newest,
     albums_page_filter_by_text_and_by_artist, artists_are_listed_by_name_with_album_counts,
-    insert_if_new_skips_a_stored_content_hash, concurrent_inserts_into_one_album_count_every_track);
+    insert_if_new_skips_a_stored_content_hash, concurrent_inserts_into_one_album_count_every_track,
+    has_content_hash_tells_stored_content, library_version_grows_with_changes_made_elsewhere);

@@ -42,6 +42,9 @@ struct PostgresBackend {
     database_.emplace(*server);
     return std::make_unique<PostgresMetadataStore>(database_->url());
   }
+  std::unique_ptr<MetadataStore> open_again() {
+    return std::make_unique<PostgresMetadataStore>(database_->url());
+  }
   void close() { database_.reset(); }
 
  private:

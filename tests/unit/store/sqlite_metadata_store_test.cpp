@@ -34,6 +34,10 @@ struct SqliteBackend {
     dir_.emplace();
     return std::make_unique<SqliteMetadataStore>(dir_->path() / "volkrin.db");
   }
+  // A second store on the same database, as another process would open it.
+  std::unique_ptr<MetadataStore> open_again() {
+    return std::make_unique<SqliteMetadataStore>(dir_->path() / "volkrin.db");
+  }
   void close() { dir_.reset(); }
 
  private:
