@@ -113,6 +113,7 @@ awaitable<void> TrackService::remove(std::string_view id) {
   // leaves orphans (logged and counted), never a track without media.
   co_await offload([this, &deleted] {
     for (const std::string& object : {deleted->file_key, deleted->thumbnail_key}) {
+      if (object.empty()) continue;  // an imported track without an image
       try {
         media_.remove(object);
       } catch (const std::exception& e) {

@@ -108,7 +108,7 @@ bool TrackUpload::take_embedded_cover(const std::optional<std::string>& cover) {
   return true;
 }
 
-TrackRecord TrackUpload::finish() {
+TrackRecord TrackUpload::prepare() {
   static constexpr std::string_view kRequired = "Title, audio, and thumbnail are required";
   if (!audio_.ended) throw ApiError(400, std::string(kRequired));
   const auto path = audio_.upload->staged_path();
@@ -126,14 +126,15 @@ TrackRecord TrackUpload::finish() {
   apply_tags(track, tags);
   if (track.title.empty()) track.title = title_from_file_name(audio_.client_filename);
   if (track.title.empty()) throw ApiError(400, std::string(kRequired));
-  if (!thumbnail_.upload && !take_embedded_cover(tags.cover)) {
+  if (!thumbnail_.upload && !take_embedded_cover(tags.cover) &&
+      !take_embedded_cover(fallback_cover_) && !thumbnail_optional_) {
     throw ApiError(400, std::string(kRequired));
   }
-  if (!thumbnail_.ended) throw ApiError(400, std::string(kRequired));
+  if (thumbnail_.upload && !thumbnail_.ended) throw ApiError(400, std::string(kRequired));
 
   track.id = new_object_id();
   track.file_key = audio_.key;
-  track.thumbnail_key = thumbnail_.key;
+  track.thumbnail_key = thumbnail_.upload ? thumbnail_.key : std::string();
   track.uploaded_by = uploader_.id;
   track.uploader = uploader_;
   track.duration_ms = facts->duration_ms;
@@ -146,9 +147,26 @@ TrackRecord TrackUpload::finish() {
 
   audio_.upload->commit();
   audio_.committed = true;
-  thumbnail_.upload->commit();
-  thumbnail_.committed = true;
+  if (thumbnail_.upload) {
+    thumbnail_.upload->commit();
+    thumbnail_.committed = true;
+  }
+  return track;
+}
+
+TrackRecord TrackUpload::finish() {
+  TrackRecord track = prepare();
   store_.insert_track(track);
+  inserted_ = true;
+  return track;
+}
+
+std::optional<TrackRecord> TrackUpload::finish_if_new() {
+  TrackRecord track = prepare();
+  if (!store_.insert_track_if_new(track)) {
+    discard();
+    return std::nullopt;
+  }
   inserted_ = true;
   return track;
 }

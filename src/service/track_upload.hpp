@@ -49,6 +49,17 @@ class TrackUpload {
   // new track with its uploader.
   TrackRecord finish();
 
+  // As finish(), for an import: the row is inserted only when no stored track has the
+  // same audio bytes (MetadataStore::insert_track_if_new); otherwise the objects are removed
+  // and nullopt returned.
+  std::optional<TrackRecord> finish_if_new();
+
+  // Import settings. The cover to use when the form gives no thumbnail and the audio has
+  // none embedded (a cover.jpg beside the file), subject to the same checks as an embedded
+  // one. And whether a track may be stored without any image (the form's rule: it may not).
+  void set_fallback_cover(std::string image_bytes) { fallback_cover_ = std::move(image_bytes); }
+  void allow_missing_thumbnail() { thumbnail_optional_ = true; }
+
   // Removes everything written so far. Never throws; safe to call twice.
   void discard() noexcept;
 
@@ -70,6 +81,8 @@ class TrackUpload {
   void check_format(UploadFile which);
   // Writes the audio's embedded cover as the thumbnail; false when it has none usable.
   bool take_embedded_cover(const std::optional<std::string>& cover);
+  // Checks, reads the facts and tags, and commits the objects: the row is all that is left.
+  TrackRecord prepare();
 
   MediaStore& media_;
   MetadataStore& store_;
@@ -77,6 +90,8 @@ class TrackUpload {
   Uploader uploader_;
   std::string title_, artist_;
   File audio_, thumbnail_;
+  std::optional<std::string> fallback_cover_;
+  bool thumbnail_optional_ = false;
   bool inserted_ = false;
 };
 

@@ -282,6 +282,58 @@ TEST_F(TrackUploadTest, a_given_thumbnail_wins_over_the_embedded_cover) {
   EXPECT_EQ(test_media::read_bytes(root() / track.thumbnail_key), jpeg);
 }
 
+TEST_F(TrackUploadTest, fallback_cover_is_used_only_without_a_thumbnail_or_an_embedded_cover) {
+  const auto jpeg = test_media::read_bytes(*test_media::image_file(test_media::image_samples()[0]));
+  auto plain = start();
+  plain->set_fallback_cover(jpeg);
+  send_file(*plain, UploadFile::audio, "plain.mp3", mp3_);
+  const TrackRecord from_folder = plain->finish();
+  EXPECT_EQ(test_media::read_bytes(root() / from_folder.thumbnail_key), jpeg);
+
+  const std::string tagged = tagged_mp3_with_cover(*test_media::image_file(png_sample()));
+  ASSERT_FALSE(tagged.empty()) << "ffmpeg could not make the tagged sample";
+  auto embedded = start();
+  embedded->set_fallback_cover(jpeg);
+  send_file(*embedded, UploadFile::audio, "tagged.mp3", tagged);
+  EXPECT_EQ(test_media::read_bytes(root() / embedded->finish().thumbnail_key), png_);
+}
+
+TEST_F(TrackUploadTest, fallback_cover_that_is_not_an_image_counts_as_missing) {
+  auto upload = start();
+  upload->set_fallback_cover("<html>not an image</html>");
+  send_file(*upload, UploadFile::audio, "plain.mp3", mp3_);
+  EXPECT_EQ(api_error_of([&] { upload->finish(); }), error(400, std::string(kMissing)));
+  upload->discard();
+  expect_nothing_left();
+}
+
+TEST_F(TrackUploadTest, import_may_store_a_track_without_an_image) {
+  auto upload = start();
+  upload->allow_missing_thumbnail();
+  send_file(*upload, UploadFile::audio, "plain.mp3", mp3_);
+  const TrackRecord track = upload->finish();
+  EXPECT_EQ(track.thumbnail_key, "");
+  EXPECT_EQ(store_->find_track(track.id)->thumbnail_key, "");
+  EXPECT_THAT(stored_files(), ElementsAre(track.file_key));
+}
+
+TEST_F(TrackUploadTest, finish_if_new_stores_new_audio_and_removes_the_objects_of_a_duplicate) {
+  auto first = start();
+  send_file(*first, UploadFile::audio, "one.mp3", mp3_);
+  send_file(*first, UploadFile::thumbnail, "cover.png", png_);
+  const auto stored = first->finish_if_new();
+  ASSERT_TRUE(stored);
+  const auto files = stored_files();
+
+  auto again = start();
+  send_file(*again, UploadFile::audio, "same-bytes-other-name.mp3", mp3_);
+  send_file(*again, UploadFile::thumbnail, "cover.png", png_);
+  EXPECT_EQ(again->finish_if_new(), std::nullopt);
+  EXPECT_EQ(track_rows(), 1u);
+  EXPECT_EQ(stored_files(), files);
+  EXPECT_THAT(incoming(), IsEmpty());
+}
+
 TEST_F(TrackUploadTest,
        title_or_artist_that_is_not_single_line_text_is_refused_with_400_naming_the_field) {
   using namespace std::string_literals;
