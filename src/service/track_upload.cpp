@@ -135,8 +135,10 @@ TrackRecord TrackUpload::prepare() {
   track.id = new_object_id();
   track.file_key = audio_.key;
   track.thumbnail_key = thumbnail_.upload ? thumbnail_.key : std::string();
-  track.uploaded_by = uploader_.id;
-  track.uploader = uploader_;
+  if (!uploader_.id.empty()) {  // an import into an instance without an admin has none
+    track.uploaded_by = uploader_.id;
+    track.uploader = uploader_;
+  }
   track.duration_ms = facts->duration_ms;
   track.bitrate_kbps = facts->bitrate_kbps;
   track.sample_rate = facts->sample_rate;
