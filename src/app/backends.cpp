@@ -73,7 +73,7 @@ std::string media_signing_key(const Config& config) {
   return crypto::hmac_sha256(config.jwt_secret, "volkrin media URL signing key v1");
 }
 
-std::unique_ptr<MediaStore> open_media_store(const Config& config) {
+std::unique_ptr<MediaStore> open_media_store(const Config& config, SweepPartialUploads sweep) {
   std::unique_ptr<MediaStore> media;
   if (config.s3) {
     const auto spool = config.data_dir / "spool";
@@ -95,6 +95,7 @@ std::unique_ptr<MediaStore> open_media_store(const Config& config) {
                         " for media: " + e.what());
     }
   }
+  if (sweep == SweepPartialUploads::no) return media;
   if (const std::size_t swept = media->sweep_incomplete(); swept > 0) {
     spdlog::info("removed {} partial upload(s) left by an earlier run", swept);
   }

@@ -21,8 +21,11 @@ std::unique_ptr<MetadataStore> open_metadata_store(const Config& config);
 std::string media_signing_key(const Config& config);
 
 // Media in the S3 bucket when configured (uploads spooled under DATA_DIR/spool), else under
-// DATA_DIR/media. Partial uploads of an earlier process are swept here.
-std::unique_ptr<MediaStore> open_media_store(const Config& config);
+// DATA_DIR/media. Partial uploads of an earlier process are swept here, unless the caller
+// may run beside a server on the same DATA_DIR (an import), whose uploads they could be.
+enum class SweepPartialUploads { yes, no };
+std::unique_ptr<MediaStore> open_media_store(const Config& config,
+                                             SweepPartialUploads sweep = SweepPartialUploads::yes);
 
 // The Redis client when Redis is configured, else nullptr. Connects nowhere yet (see
 // RedisClient::start); throws ConfigError naming REDIS_CA_FILE when that file is unusable.

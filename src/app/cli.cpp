@@ -13,6 +13,7 @@
 #include "app/backends.hpp"
 #include "app/demo.hpp"
 #include "app/healthcheck.hpp"
+#include "app/import_library.hpp"
 #include "app/import_mongo.hpp"
 #include "app/route_list.hpp"
 #include "app/server_app.hpp"
@@ -35,6 +36,14 @@ usage:
                                   configuration as serve); makes an admin if there is none
   volkrin healthcheck             exit 0 when the server on this machine (HOST, PORT) is
                                   ready, 1 otherwise; for container health checks
+  volkrin import DIR... [--as EMAIL] [--progress SECONDS]
+                                  add every audio file below the folders (found by content)
+                                  as a track, with its tags and cover (embedded, else
+                                  cover.jpg/folder.jpg/front.png beside it); files already in
+                                  the library are skipped, so it can be run again. Works
+                                  while a server runs on the same configuration. Ctrl-C
+                                  stops after the files in progress. Exit 0 done, 3 some
+                                  files refused, 130 interrupted, 1 failed
   volkrin import-mongo [--users USERS.json] [--tracks TRACKS.json] [--dry-run]
                                   import a mongoexport dump of the original's users and
                                   tracks collections; existing ids are skipped
@@ -115,7 +124,7 @@ int run_cli(int argc, char** argv) {
   const bool demo = args.size() == 1 && args[0] == "demo";
   const std::string command = args.empty() ? "serve" : args[0];
   if (!serve && !create_user && !demo && command != "healthcheck" && command != "import-mongo" &&
-      command != "routes") {
+      command != "import" && command != "routes") {
     std::cerr << "volkrin: unknown command \"" << args[0] << "\"\n" << kUsage;
     return 2;
   }
@@ -139,6 +148,12 @@ int run_cli(int argc, char** argv) {
       const Config config = read_configuration();
       init_logging(config.log_format, config.log_level);
       return import_mongo(config, {args.begin() + 1, args.end()});
+    }
+    if (command == "import") {
+      // The media store derives its URL-signing key from the JWT secret, loaded as serve does.
+      const Config config = load_configuration();
+      init_logging(config.log_format, config.log_level);
+      return import_library(config, {args.begin() + 1, args.end()});
     }
     const Config config = load_configuration();
     init_logging(config.log_format, config.log_level);
