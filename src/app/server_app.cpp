@@ -23,6 +23,7 @@
 #include "service/auth_gate.hpp"
 #include "service/auth_service.hpp"
 #include "service/library_service.hpp"
+#include "service/library_watch.hpp"
 #include "service/media_service.hpp"
 #include "service/readiness.hpp"
 #include "service/track_service.hpp"
@@ -167,6 +168,8 @@ int run_server(const Config& config) {
   asio::co_spawn(ioc, shutdown_on_signal(ioc, signals, server, config.shutdown_timeout),
                  asio::detached);
   asio::co_spawn(ioc, watch_readiness(ioc, readiness), asio::detached);
+  asio::co_spawn(ioc, follow_library_changes(ioc, *store, tracks, std::chrono::seconds(1)),
+                 asio::detached);
   spdlog::info("listening on {}://{}:{} ({} I/O threads)", options.tls ? "https" : "http",
                url_host(config.host), port, io_threads.size());
 
