@@ -78,17 +78,23 @@ void walk(const std::vector<fs::path>& roots, Stop&& stop, Fn&& visit) {
       continue;
     }
     fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
+    const fs::recursive_directory_iterator end;
+    while (!ec && it != end) {
       if (stop()) return;
+      std::error_code entry_ec;
       if (is_hidden(it->path())) {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        ec.clear();
-        continue;
+        if (it->is_directory(entry_ec)) it.disable_recursion_pending();
+      } else if (it->is_regular_file(entry_ec)) {
+        const auto size = it->file_size(entry_ec);
+        visit(it->path(), entry_ec ? 0 : size);
       }
-      std::error_code type_ec;
-      if (!it->is_regular_file(type_ec)) continue;
-      const auto size = it->file_size(type_ec);
-      visit(it->path(), type_ec ? 0 : size);
+      it.increment(ec);
+      // A folder that fails while it is read (removed meanwhile, an I/O error) is left for
+      // the next one rather than ending the walk.
+      if (ec && it != end && it.depth() > 0) {
+        ec.clear();
+        it.pop(ec);
+      }
     }
   }
 }
