@@ -199,7 +199,8 @@ ImportedFile LibraryImport::import_file(const fs::path& file) {
     return result;
   };
 
-  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  // O_NONBLOCK: a FIFO put where a file was must not hang the worker in open().
+  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd) return ignore_or_refuse(unreadable(errno));
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) return ignore_or_refuse(unreadable(errno));

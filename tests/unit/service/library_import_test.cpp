@@ -2,6 +2,8 @@
 // one file, folder covers, a stop, and the walk's rules (hidden entries, no folder links).
 #include "service/library_import.hpp"
 
+#include <sys/stat.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -88,6 +90,9 @@ TEST_F(LibraryImportTest, each_file_gets_one_outcome_and_a_reason_when_refused) 
   EXPECT_EQ(outcome_of(tree() / ".mp3"),
             std::make_pair(ImportOutcome::refused, std::string("no title")));
   EXPECT_EQ(outcome_of(tree() / "missing.mp3").second, "unreadable (No such file or directory)");
+  ASSERT_EQ(::mkfifo((tree() / "pipe.mp3").c_str(), 0600), 0);
+  EXPECT_EQ(outcome_of(tree() / "pipe.mp3"),
+            std::make_pair(ImportOutcome::refused, std::string("not a regular file")));
   EXPECT_EQ(store_->list_tracks({}).size(), 1u);
 }
 
