@@ -1,4 +1,5 @@
-// Volkrin Stream web player: accounts, the track library, playback and admin tools, all over the public API.
+// Volkrin Stream web player: accounts, the track library, albums and artists, playback and
+// admin tools, all over the public API.
 
 const TOKEN_KEY = 'volkrin.token';
 const VOLUME_KEY = 'volkrin.volume';
@@ -9,6 +10,12 @@ const URL_MAX_AGE_MS = 240_000;
 const SEEK_STEP_S = 5;
 const VOLUME_STEP = 0.1;
 const RETRY_DELAY_MS = 300;
+const ALBUM_PAGE_SIZE = 48;
+const PLACEHOLDER_IMAGE = '/icon.svg';
+const UPLOADS_AT_ONCE = 2;
+// The tags of an MP3 or FLAC file sit at its start; this much is read to find them.
+const TAG_READ_BYTES = 512 * 1024;
+const MAX_FIELD_CHARS = 200;
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -26,6 +33,11 @@ const state = {
   lastTime: 0, // where playback was, kept across a change of source
   resumeAt: null, // position to seek to once a new source has loaded its metadata
   recovering: false,
+  albums: [],
+  albumQuery: '',
+  albumSort: 'name',
+  albumsHaveMore: false,
+  albumsStale: true, // load the grid again the next time it is shown
 };
 
 // ---------------------------------------------------------------------------------------
@@ -119,28 +131,38 @@ function el(tag, props = {}, ...children) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Views (#library, #account, #admin)
+// Views (#library, #albums, #album/<id>, #artist/<id>, #account, #admin)
 
 function go(view) {
   if (location.hash === `#${view}`) render();
   else location.hash = view;
 }
 
+// The view the address asks for, and the id of the album or artist it names.
+function currentRoute() {
+  const [view, id = ''] = location.hash.slice(1).split('/');
+  if (view === 'admin' && state.user?.role === 'admin') return { view };
+  if (['account', 'albums'].includes(view)) return { view };
+  if ((view === 'album' || view === 'artist') && /^[0-9a-f]{24}$/.test(id)) return { view, id };
+  return { view: 'library' };
+}
+
 function currentView() {
-  const view = location.hash.slice(1);
-  if (view === 'admin' && state.user?.role === 'admin') return 'admin';
-  if (view === 'account') return 'account';
-  return 'library';
+  return currentRoute().view;
 }
 
 function render() {
-  const view = currentView();
+  const { view, id } = currentRoute();
   for (const section of document.querySelectorAll('[data-view]')) section.hidden = section.dataset.view !== view;
+  const nav = view === 'album' || view === 'artist' ? 'albums' : view;
   for (const link of document.querySelectorAll('[data-nav]')) {
-    if (link.dataset.nav === view) link.setAttribute('aria-current', 'page');
+    if (link.dataset.nav === nav) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   if (view === 'admin') loadUsers();
+  if (view === 'albums' && state.albumsStale) loadAlbums();
+  if (view === 'album') loadAlbum(id);
+  if (view === 'artist') loadArtist(id);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -234,29 +256,39 @@ async function loadTracks() {
   }
 }
 
+// One playable row: `list` is what playback moves through from it.
+function trackItem(track, list, { number, deletable = false } = {}) {
+  const label = track.artist ? `${track.title} by ${track.artist}` : track.title;
+  const text = el('span', { className: 'track-text' }, el('span', { className: 'track-title' }, track.title), el('span', { className: 'track-artist' }, track.artist || 'Unknown artist'));
+  const play = el('button', { type: 'button', className: 'track-play', 'aria-label': `Play ${label}` });
+  if (number !== undefined) play.append(el('span', { className: 'track-number' }, number == null ? '' : String(number)));
+  play.append(el('img', { src: track.thumbnailUrl ?? PLACEHOLDER_IMAGE, alt: '', loading: 'lazy', width: 56, height: 56 }), text);
+  play.addEventListener('click', () => playList(list, track._id));
+  const item = el('li', { className: 'track', 'data-id': track._id }, play);
+  if (track.albumId && number === undefined) {
+    item.append(el('a', { className: 'track-album', href: `#album/${track.albumId}` }, track.album));
+  }
+  item.append(el('span', { className: 'duration' }, track.durationMs == null ? '–' : formatTime(track.durationMs / 1000)));
+  if (state.queue[state.current]?._id === track._id) item.setAttribute('aria-current', 'true');
+  if (deletable && isAdmin()) {
+    const remove = el('button', { type: 'button', className: 'danger small', 'aria-label': `Delete ${track.title}` }, 'Delete');
+    remove.addEventListener('click', () => deleteTrack(track));
+    item.append(remove);
+  }
+  return item;
+}
+
+// Marks the playing track in every list on the page.
+function markPlaying() {
+  const id = state.queue[state.current]?._id;
+  for (const item of document.querySelectorAll('.track[data-id]')) {
+    if (item.dataset.id === id) item.setAttribute('aria-current', 'true');
+    else item.removeAttribute('aria-current');
+  }
+}
+
 function renderTracks(errorText) {
-  const list = $('#track-list');
-  const playing = state.queue[state.current];
-  list.replaceChildren(
-    ...state.tracks.map((track) => {
-      const label = track.artist ? `${track.title} by ${track.artist}` : track.title;
-      const play = el(
-        'button',
-        { type: 'button', className: 'track-play', 'aria-label': `Play ${label}` },
-        el('img', { src: track.thumbnailUrl, alt: '', loading: 'lazy', width: 56, height: 56 }),
-        el('span', { className: 'track-text' }, el('span', { className: 'track-title' }, track.title), el('span', { className: 'track-artist' }, track.artist || 'Unknown artist')),
-      );
-      play.addEventListener('click', () => playFromList(track._id));
-      const item = el('li', { className: 'track', 'data-id': track._id }, play, el('span', { className: 'duration' }, track.durationMs == null ? '–' : formatTime(track.durationMs / 1000)));
-      if (playing && playing._id === track._id) item.setAttribute('aria-current', 'true');
-      if (isAdmin()) {
-        const remove = el('button', { type: 'button', className: 'danger small', 'aria-label': `Delete ${track.title}` }, 'Delete');
-        remove.addEventListener('click', () => deleteTrack(track));
-        item.append(remove);
-      }
-      return item;
-    }),
-  );
+  $('#track-list').replaceChildren(...state.tracks.map((track) => trackItem(track, state.tracks, { deletable: true })));
   let status = errorText ?? '';
   if (!errorText && state.tracks.length === 0) {
     status = state.query ? `No tracks match “${state.query}”.` : 'No tracks yet — an admin can upload the first one.';
@@ -274,10 +306,123 @@ async function deleteTrack(track) {
     await api('DELETE', `/api/tracks/${track._id}`, { auth: true });
     if (state.queue[state.current]?._id === track._id) stopPlayback();
     state.queue = state.queue.filter((t) => t._id !== track._id);
+    state.albumsStale = true;
     await loadTracks();
   } catch (err) {
     notify(`Could not delete “${track.title}”: ${err.message}`);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Albums and artists
+
+function albumTile(album) {
+  const cover = el('img', { src: album.coverUrl ?? PLACEHOLDER_IMAGE, alt: '', loading: 'lazy', width: 160, height: 160, className: album.coverUrl ? 'album-cover' : 'album-cover placeholder' });
+  const byline = [album.artist || 'Unknown artist', album.year].filter(Boolean).join(' · ');
+  const link = el('a', { className: 'album-tile', href: `#album/${album._id}`, 'aria-label': `${album.name} by ${album.artist || 'unknown artist'}` }, cover, el('span', { className: 'album-name' }, album.name), el('span', { className: 'album-byline' }, byline));
+  return el('li', { 'data-id': album._id }, link);
+}
+
+function totalTime(durationMs) {
+  return formatTime((durationMs ?? 0) / 1000);
+}
+
+let albumsRequest = 0;
+
+// The first page of the grid, or (more) the next one after those shown.
+async function loadAlbums({ more = false } = {}) {
+  const request = ++albumsRequest;
+  const offset = more ? state.albums.length : 0;
+  const params = new URLSearchParams({ limit: String(ALBUM_PAGE_SIZE + 1), offset: String(offset), sort: state.albumSort });
+  if (state.albumQuery) params.set('q', state.albumQuery);
+  $('#albums-status').textContent = 'Loading…';
+  try {
+    const page = await api('GET', `/api/albums?${params}`);
+    if (request !== albumsRequest) return;
+    state.albumsHaveMore = page.length > ALBUM_PAGE_SIZE;
+    state.albums = [...(more ? state.albums : []), ...page.slice(0, ALBUM_PAGE_SIZE)];
+    state.albumsStale = false;
+    renderAlbums();
+  } catch (err) {
+    if (request !== albumsRequest) return;
+    $('#albums-status').textContent = `The albums could not be loaded. ${err.message}`;
+  }
+}
+
+function renderAlbums() {
+  $('#album-grid').replaceChildren(...state.albums.map(albumTile));
+  $('#more-albums').hidden = !state.albumsHaveMore;
+  let status = '';
+  if (state.albums.length === 0) status = state.albumQuery ? `No albums match “${state.albumQuery}”.` : 'No albums yet: tracks with an album tag make them.';
+  $('#albums-status').textContent = status;
+}
+
+let detailRequest = 0;
+
+async function loadAlbum(id) {
+  const request = ++detailRequest;
+  $('#album-detail').hidden = true;
+  $('#album-tracks').replaceChildren();
+  $('#album-status').textContent = 'Loading…';
+  let album;
+  try {
+    album = await api('GET', `/api/albums/${id}`);
+  } catch (err) {
+    if (request === detailRequest) $('#album-status').textContent = err.status === 404 ? 'This album is not in the library (any more).' : `The album could not be loaded. ${err.message}`;
+    return;
+  }
+  if (request !== detailRequest) return;
+  $('#album-status').textContent = '';
+  $('#album-cover').src = album.coverUrl ?? PLACEHOLDER_IMAGE;
+  $('#album-name').textContent = album.name;
+  const artist = $('#album-artist');
+  artist.textContent = album.artist || 'Unknown artist';
+  artist.href = album.artistId ? `#artist/${album.artistId}` : '#albums';
+  const count = `${album.trackCount} track${album.trackCount === 1 ? '' : 's'}`;
+  $('#album-meta').textContent = [album.year, album.genre, count, totalTime(album.durationMs)].filter(Boolean).join(' · ');
+  $('#play-album').onclick = () => playList(album.tracks, album.tracks[0]?._id);
+  $('#album-tracks').replaceChildren(...album.tracks.map((track) => trackItem(track, album.tracks, { number: track.trackNumber })));
+  $('#album-detail').hidden = false;
+  document.title = `${album.name} — Volkrin Stream`;
+}
+
+async function loadArtist(id) {
+  const request = ++detailRequest;
+  $('#artist-detail').hidden = true;
+  $('#artist-status').textContent = 'Loading…';
+  let artist;
+  try {
+    artist = await api('GET', `/api/artists/${id}`);
+  } catch (err) {
+    if (request === detailRequest) $('#artist-status').textContent = err.status === 404 ? 'This artist is not in the library (any more).' : `The artist could not be loaded. ${err.message}`;
+    return;
+  }
+  if (request !== detailRequest) return;
+  $('#artist-status').textContent = '';
+  $('#artist-name').textContent = artist.name;
+  const albums = `${artist.albumCount} album${artist.albumCount === 1 ? '' : 's'}`;
+  const tracks = `${artist.trackCount} track${artist.trackCount === 1 ? '' : 's'}`;
+  $('#artist-meta').textContent = [albums, tracks, totalTime(artist.durationMs)].join(' · ');
+  $('#artist-albums').replaceChildren(...artist.albums.map(albumTile));
+  $('#artist-tracks').replaceChildren(...artist.tracks.map((track) => trackItem(track, artist.tracks)));
+  $('#artist-detail').hidden = false;
+  document.title = `${artist.name} — Volkrin Stream`;
+}
+
+function bindAlbums() {
+  let timer;
+  $('#album-search').addEventListener('input', (event) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      state.albumQuery = event.target.value.trim();
+      loadAlbums();
+    }, SEARCH_DELAY_MS);
+  });
+  $('#album-sort').addEventListener('change', (event) => {
+    state.albumSort = event.target.value;
+    loadAlbums();
+  });
+  $('#more-albums').addEventListener('click', () => loadAlbums({ more: true }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -321,9 +466,14 @@ async function playAt(index) {
   }
 }
 
+// Plays `list` (a copy of it: the page may change under it) from the track `id`.
+function playList(list, id) {
+  state.queue = [...list];
+  playAt(Math.max(0, state.queue.findIndex((t) => t._id === id)));
+}
+
 function playFromList(id) {
-  state.queue = [...state.tracks];
-  playAt(state.queue.findIndex((t) => t._id === id));
+  playList(state.tracks, id);
 }
 
 async function togglePlay() {
@@ -357,7 +507,7 @@ function stopPlayback() {
   audio.removeAttribute('src');
   audio.load();
   $('#player').hidden = true;
-  renderTracks();
+  markPlaying();
 }
 
 function step(delta) {
@@ -382,7 +532,7 @@ function setVolume(value) {
 function showNowPlaying() {
   const track = state.queue[state.current];
   $('#player').hidden = false;
-  $('#now-thumb').src = track.thumbnailUrl;
+  $('#now-thumb').src = track.thumbnailUrl ?? PLACEHOLDER_IMAGE;
   $('#now-title').textContent = track.title;
   $('#now-artist').textContent = track.artist || 'Unknown artist';
   $('#prev-track').disabled = false;
@@ -391,7 +541,7 @@ function showNowPlaying() {
   $('#seek').max = String(total);
   $('#time-total').textContent = formatTime(total);
   document.title = `${track.title} — Volkrin Stream`;
-  renderTracks();
+  markPlaying();
 }
 
 function showProgress() {
@@ -492,42 +642,230 @@ function isTyping(target) {
 // ---------------------------------------------------------------------------------------
 // Admin
 
-function uploadTrack(form) {
-  const progress = $('#upload-progress');
-  const status = $('#upload-status');
-  const submit = form.querySelector('[type=submit]');
-  const xhr = new XMLHttpRequest();
-  xhr.open('POST', '/api/tracks/upload');
-  xhr.setRequestHeader('Authorization', `Bearer ${state.token}`);
-  xhr.responseType = 'json';
-  xhr.upload.addEventListener('progress', (event) => {
-    if (event.lengthComputable) progress.value = event.loaded / event.total;
-  });
-  const done = (message, ok) => {
-    submit.disabled = false;
-    progress.hidden = true;
-    status.textContent = message;
-    status.classList.toggle('error', !ok);
-  };
-  xhr.addEventListener('load', () => {
-    const message = xhr.response?.message;
-    if (xhr.status === 201) {
-      done(`Uploaded “${xhr.response.track.title}”.`, true);
-      form.reset();
-      state.page = 0;
-      loadTracks();
-    } else {
+// Tags the browser can read cheaply (ID3v2 in MP3, Vorbis comments in FLAC): {title, artist}
+// as far as found. Anything else, or a file cut short, gives what was found before it.
+async function readTags(file) {
+  try {
+    const bytes = new Uint8Array(await file.slice(0, TAG_READ_BYTES).arrayBuffer());
+    return id3v2Tags(bytes) ?? flacTags(bytes) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+const u32be = (b, at) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+const synchsafe = (b, at) => (b[at] << 21) | (b[at + 1] << 14) | (b[at + 2] << 7) | b[at + 3];
+
+// An ID3v2 text frame: an encoding byte, then the text (the first of several values).
+function id3Text(bytes) {
+  const encoding = bytes[0];
+  let body = bytes.subarray(1);
+  let label = ['latin1', 'utf-16le', 'utf-16be', 'utf-8'][encoding];
+  if (!label) return '';
+  if (encoding === 1 && body[0] === 0xfe && body[1] === 0xff) label = 'utf-16be';
+  if (encoding === 1 && ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff))) body = body.subarray(2);
+  return new TextDecoder(label).decode(body).split('\0')[0];
+}
+
+function id3v2Tags(b) {
+  if (b.length < 10 || b[0] !== 0x49 || b[1] !== 0x44 || b[2] !== 0x33) return null;
+  const major = b[3];
+  const flags = b[5];
+  if (major < 2 || major > 4 || flags & 0x80) return {}; // unsynchronised tags are rare: leave them to the server
+  const end = Math.min(b.length, 10 + synchsafe(b, 6));
+  let at = 10;
+  if (flags & 0x40 && major === 3) at += 4 + u32be(b, at);
+  if (flags & 0x40 && major === 4) at += synchsafe(b, at);
+  const wanted = major === 2 ? { TT2: 'title', TP1: 'artist' } : { TIT2: 'title', TPE1: 'artist' };
+  const header = major === 2 ? 6 : 10;
+  const tags = {};
+  while (at + header <= end) {
+    const id = String.fromCharCode(...b.subarray(at, at + (major === 2 ? 3 : 4)));
+    if (!/^[A-Z0-9]+$/.test(id)) break; // padding
+    let size;
+    if (major === 2) size = (b[at + 3] << 16) | (b[at + 4] << 8) | b[at + 5];
+    else size = major === 4 ? synchsafe(b, at + 4) : u32be(b, at + 4);
+    const start = at + header;
+    if (size <= 0 || start + size > end) break;
+    const field = wanted[id];
+    if (field && !tags[field]) tags[field] = id3Text(b.subarray(start, start + size));
+    at = start + size;
+  }
+  return tags;
+}
+
+function flacTags(b) {
+  if (b.length < 8 || String.fromCharCode(...b.subarray(0, 4)) !== 'fLaC') return null;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let at = 4;
+  while (at + 4 <= b.length) {
+    const last = b[at] & 0x80;
+    const type = b[at] & 0x7f;
+    const size = (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
+    const start = at + 4;
+    if (type === 4) return vorbisComments(b, view, start, Math.min(b.length, start + size));
+    if (last) break;
+    at = start + size;
+  }
+  return {};
+}
+
+function vorbisComments(b, view, at, end) {
+  const tags = {};
+  if (at + 4 > end) return tags;
+  at += 4 + view.getUint32(at, true); // the vendor string
+  if (at + 4 > end) return tags;
+  const count = view.getUint32(at, true);
+  at += 4;
+  const utf8 = new TextDecoder('utf-8');
+  for (let i = 0; i < count && at + 4 <= end; i += 1) {
+    const size = view.getUint32(at, true);
+    at += 4;
+    if (at + size > end) break;
+    const comment = utf8.decode(b.subarray(at, at + size));
+    at += size;
+    const eq = comment.indexOf('=');
+    const key = comment.slice(0, eq).toUpperCase();
+    if (key === 'TITLE' && !tags.title) tags.title = comment.slice(eq + 1);
+    if (key === 'ARTIST' && !tags.artist) tags.artist = comment.slice(eq + 1);
+  }
+  return tags;
+}
+
+// Tag text as a form field takes it: one line, no control characters, at most 200 characters.
+function fieldText(text) {
+  return [...(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()].slice(0, MAX_FIELD_CHARS).join('');
+}
+
+const uploads = []; // {file, row, title, artist, thumbnail, progress, status, state}
+
+function addUploadFiles(files) {
+  for (const file of files) {
+    const name = file.name;
+    const title = el('input', { maxLength: MAX_FIELD_CHARS, placeholder: 'From the file', 'aria-label': `Title of ${name}` });
+    const artist = el('input', { maxLength: MAX_FIELD_CHARS, placeholder: 'From the file', 'aria-label': `Artist of ${name}` });
+    const thumbnail = el('input', { type: 'file', accept: 'image/*', 'aria-label': `Thumbnail of ${name}` });
+    const progress = el('progress', { max: 1, value: 0, 'aria-label': `Upload progress of ${name}` });
+    const status = el('p', { className: 'form-status', role: 'status' });
+    const remove = el('button', { type: 'button', className: 'small', 'aria-label': `Remove ${name}` }, 'Remove');
+    const row = el(
+      'li',
+      { className: 'upload-item' },
+      el('span', { className: 'file-name' }, name),
+      el('label', {}, 'Title', title),
+      el('label', {}, 'Artist', artist),
+      el('label', {}, 'Thumbnail (optional)', thumbnail),
+      progress,
+      status,
+      remove,
+    );
+    const upload = { file, row, title, artist, thumbnail, progress, status, state: 'pending' };
+    remove.addEventListener('click', () => {
+      uploads.splice(uploads.indexOf(upload), 1);
+      row.remove();
+      showUploadButton();
+    });
+    uploads.push(upload);
+    $('#upload-queue').append(row);
+    readTags(file).then((tags) => {
+      // What the admin typed meanwhile stays.
+      if (!title.value && tags.title) title.value = fieldText(tags.title);
+      if (!artist.value && tags.artist) artist.value = fieldText(tags.artist);
+      row.dataset.tagsRead = 'true';
+    });
+  }
+  showUploadButton();
+}
+
+function showUploadButton() {
+  $('#upload-all').disabled = !uploads.some((u) => u.state === 'pending' || u.state === 'failed');
+}
+
+// One file's upload; resolves when it has ended either way.
+function uploadOne(upload) {
+  return new Promise((resolve) => {
+    const form = new FormData();
+    if (upload.title.value.trim()) form.append('title', upload.title.value);
+    if (upload.artist.value.trim()) form.append('artist', upload.artist.value);
+    form.append('file', upload.file, upload.file.name);
+    const thumbnail = upload.thumbnail.files[0];
+    if (thumbnail) form.append('thumbnail', thumbnail, thumbnail.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/tracks/upload');
+    xhr.setRequestHeader('Authorization', `Bearer ${state.token}`);
+    xhr.responseType = 'json';
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) upload.progress.value = event.loaded / event.total;
+    });
+    const done = (message, ok) => {
+      upload.state = ok ? 'done' : 'failed';
+      upload.row.dataset.state = upload.state;
+      upload.status.textContent = message;
+      upload.status.classList.toggle('error', !ok);
+      resolve(ok);
+    };
+    xhr.addEventListener('load', () => {
+      if (xhr.status === 201) {
+        upload.progress.value = 1;
+        const track = xhr.response.track;
+        done(`Uploaded “${track.title}”${track.artist ? ` by ${track.artist}` : ''}.`, true);
+        return;
+      }
       if (xhr.status === 401) sessionEnded();
-      done(`Upload failed: ${explain(xhr.status, message)}`, false);
-    }
+      done(`Upload failed: ${explain(xhr.status, xhr.response?.message)}`, false);
+    });
+    xhr.addEventListener('error', () => done(`Upload failed: ${UNREACHABLE}`, false));
+    upload.state = 'uploading';
+    upload.row.dataset.state = 'uploading';
+    upload.progress.value = 0;
+    upload.status.classList.remove('error');
+    upload.status.textContent = 'Uploading…';
+    xhr.send(form);
   });
-  xhr.addEventListener('error', () => done(`Upload failed: ${UNREACHABLE}`, false));
-  submit.disabled = true;
-  progress.value = 0;
-  progress.hidden = false;
-  status.classList.remove('error');
-  status.textContent = 'Uploading…';
-  xhr.send(new FormData(form));
+}
+
+// Uploads every file not yet uploaded, UPLOADS_AT_ONCE at a time.
+async function uploadAll() {
+  const waiting = uploads.filter((u) => u.state === 'pending' || u.state === 'failed');
+  if (waiting.length === 0) return;
+  $('#upload-all').disabled = true;
+  $('#upload-status').textContent = `Uploading ${waiting.length} file${waiting.length === 1 ? '' : 's'}…`;
+  let ok = 0;
+  const next = async () => {
+    for (let upload = waiting.shift(); upload; upload = waiting.shift()) if (await uploadOne(upload)) ok += 1;
+  };
+  const total = waiting.length;
+  await Promise.all(Array.from({ length: Math.min(UPLOADS_AT_ONCE, total) }, next));
+  const failed = total - ok;
+  $('#upload-status').textContent = `${ok} uploaded${failed ? `, ${failed} failed` : ''}.`;
+  showUploadButton();
+  if (ok > 0) {
+    state.page = 0;
+    state.albumsStale = true;
+    loadTracks();
+  }
+}
+
+function bindUpload() {
+  const zone = $('#drop-zone');
+  $('#upload-files').addEventListener('change', (event) => {
+    addUploadFiles([...event.target.files]);
+    event.target.value = ''; // the same file can be chosen again
+  });
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('dragging');
+    addUploadFiles([...(event.dataTransfer?.files ?? [])]);
+  });
+  $('#upload-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    uploadAll();
+  });
 }
 
 async function loadUsers() {
@@ -603,13 +941,11 @@ function main() {
     renderAccount();
     go('library');
   });
-  $('#upload-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    uploadTrack(event.target);
-  });
+  bindUpload();
   $('#notice-close').addEventListener('click', hideNotice);
   window.addEventListener('hashchange', render);
   bindLibrary();
+  bindAlbums();
   bindPlayer();
   renderAccount();
   loadProfile();

@@ -9,15 +9,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 
 import { api, createAdmin, createUser, makeTempDir, newUserFields, serverBinary, startServer } from '../contract/harness.mjs';
+import { DESKTOP, PHONE, closePage, launchBrowser, navLink, openPage as openPageIn, waitForPlayback } from './page-harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--mute-audio'];
 const ADMIN_SECRET = 'browser-test-admin-secret';
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const EMPTY_LIBRARY = 'No tracks yet — an admin can upload the first one.';
 
 const scratch = makeTempDir('volkrin-browser-');
@@ -34,60 +30,16 @@ writeFileSync(notAudioPath, 'these are words, not sound\n'.repeat(400));
 
 let browser;
 before(async () => {
-  // Playwright gives every launch a fresh temporary profile (user data directory).
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
-// A page whose script errors and console errors (a CSP refusal, say) fail the test.
-async function openPage(baseUrl, { viewport = DESKTOP, setup } = {}) {
-  const context = await browser.newContext({ viewport, baseURL: baseUrl });
-  if (setup) await setup(context);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // Failed requests the app expects (a refused media link, a 401/403/404 it shows) are
-    // logged by Chromium as errors too; those are checked by the tests themselves.
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.problems = problems;
-  page.failedRequests = [];
-  page.on('requestfailed', (req) => page.failedRequests.push(`${req.url()} ${req.failure()?.errorText}`));
-  return { context, page };
-}
-
-async function closePage({ context, page }) {
-  assert.deepEqual(page.problems, [], 'the page logged errors');
-  await context.close();
-}
+const openPage = (baseUrl, options) => openPageIn(browser, baseUrl, options);
 
 const audioTime = (page) => page.locator('#audio').evaluate((a) => a.currentTime);
-
-// Resolves once the audio element plays past `beyondSeconds`; on timeout the error tells
-// what the element and the page were doing.
-async function waitForPlayback(page, beyondSeconds) {
-  try {
-    await page.waitForFunction((t) => {
-      const a = document.querySelector('#audio');
-      return !a.paused && a.currentTime > t;
-    }, beyondSeconds, { timeout: 10_000 });
-  } catch (err) {
-    const audio = await page.evaluate(() => {
-      const a = document.querySelector('#audio');
-      return { paused: a.paused, currentTime: a.currentTime, readyState: a.readyState, networkState: a.networkState, error: a.error?.code, src: a.src, notice: document.querySelector('#notice').hidden ? null : document.querySelector('#notice-text').textContent };
-    });
-    throw new Error(`no playback past ${beyondSeconds} s: ${JSON.stringify(audio)}; failed requests: ${JSON.stringify(page.failedRequests)}`, { cause: err });
-  }
-}
-
-// A link of the header's navigation, by its exact text.
-function navLink(page, name) {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-}
 
 async function logInThroughUi(page, email, password) {
   await navLink(page, 'Log in').click();
@@ -138,22 +90,24 @@ describe('the web player', () => {
     await signupForm.getByRole('button', { name: 'Sign up' }).click();
     await navLink(page, 'Admin').click();
 
-    // A file that is not audio: the server's 415 message is shown.
+    // A file that is not audio: the server's 415 message is shown on its row.
     const uploadForm = page.locator('#upload-form');
-    await uploadForm.getByLabel('Title').fill('Not Music');
-    await uploadForm.getByLabel('Audio file').setInputFiles(notAudioPath);
-    await uploadForm.getByLabel('Thumbnail').setInputFiles(coverPath);
-    await uploadForm.getByRole('button', { name: 'Upload' }).click();
+    await uploadForm.getByLabel('Choose audio files').setInputFiles(notAudioPath);
+    await uploadForm.getByLabel('Title of notes.mp3').fill('Not Music');
+    await uploadForm.getByLabel('Thumbnail of notes.mp3').setInputFiles(coverPath);
+    await uploadForm.getByRole('button', { name: 'Upload all' }).click();
     await uploadForm.getByText('Upload failed: The audio file must be MP3, M4A/AAC, OGG/Opus, FLAC or WAV audio').waitFor();
+    await uploadForm.getByRole('button', { name: 'Remove notes.mp3' }).click();
 
     // The real upload, with its progress bar.
-    await uploadForm.getByLabel('Title').fill('Test Tone');
-    await uploadForm.getByLabel('Artist').fill('Tester');
-    await uploadForm.getByLabel('Audio file').setInputFiles(tonePath);
-    await uploadForm.getByLabel('Thumbnail').setInputFiles(coverPath);
-    await uploadForm.getByRole('button', { name: 'Upload' }).click();
-    await uploadForm.getByText('Uploaded “Test Tone”.').waitFor();
-    assert.equal(await page.locator('#upload-progress').evaluate((p) => p.value), 1, 'upload progress reached the end');
+    await uploadForm.getByLabel('Choose audio files').setInputFiles(tonePath);
+    await uploadForm.getByLabel('Title of tone.mp3').fill('Test Tone');
+    await uploadForm.getByLabel('Artist of tone.mp3').fill('Tester');
+    await uploadForm.getByLabel('Thumbnail of tone.mp3').setInputFiles(coverPath);
+    await uploadForm.getByRole('button', { name: 'Upload all' }).click();
+    await uploadForm.getByText('Uploaded “Test Tone” by Tester.').waitFor();
+    assert.equal(await uploadForm.getByLabel('Upload progress of tone.mp3').evaluate((p) => p.value), 1, 'upload progress reached the end');
+    assert.equal(await uploadForm.getByText('Not Music').count(), 0, 'the removed row is gone');
 
     // Listed with duration and thumbnail.
     await navLink(page, 'Library').click();
