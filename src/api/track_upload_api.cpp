@@ -1,5 +1,5 @@
 // POST /api/tracks/upload: drives the multipart parser over the request body and feeds
-// each part to the service's TrackUpload as it arrives.
+// each part to the service's UploadSession as it arrives.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -15,7 +15,6 @@
 #include "http/multipart_parser.hpp"
 #include "service/track_json.hpp"
 #include "support/api_error.hpp"
-#include "support/worker_pool.hpp"
 
 namespace volkrin::api {
 namespace {
@@ -51,15 +50,14 @@ struct FileWrite {
   std::string_view data;
 };
 
-awaitable<void> write(TrackUpload& upload, FileWrite w) {
-  auto work = [&upload, w] { upload.write(w.file, w.data); };
-  co_await offload(work);
+awaitable<void> write(UploadSession& upload, FileWrite w) {
+  co_await upload.write(w.file, w.data);
 }
 
 // Reads the next body bytes while `pending` is written: the disk and the network work at
 // the same time. Rethrows the write's failure first, then the read's.
 awaitable<std::size_t> fill_while_writing(http::Request& request, std::span<char> out, bool& ended,
-                                          TrackUpload& upload, FileWrite pending) {
+                                          UploadSession& upload, FileWrite pending) {
   namespace asio = boost::asio;
   auto executor = co_await asio::this_coro::executor;
   auto reading = asio::co_spawn(executor, fill(request, out, ended), asio::deferred);
@@ -75,7 +73,8 @@ awaitable<std::size_t> fill_while_writing(http::Request& request, std::span<char
 // Reads the body part by part; throws ApiError for the client, ClientGone if it leaves. At
 // most one file write is in flight, overlapping the read of the next bytes; it is awaited
 // before anything else touches the upload.
-awaitable<void> stream_parts(http::Request& request, MultipartParser& parser, TrackUpload& upload) {
+awaitable<void> stream_parts(http::Request& request, MultipartParser& parser,
+                             UploadSession& upload) {
   std::vector<char> buffer(kReadChunk);
   enum class Target { none, text, audio, thumbnail } target = Target::none;
   std::string field_name, field_value;
@@ -111,7 +110,7 @@ awaitable<void> stream_parts(http::Request& request, MultipartParser& parser, Tr
         if (header.name == "file" || header.name == "thumbnail") {
           target = header.name == "file" ? Target::audio : Target::thumbnail;
           const std::string filename = header.filename.value_or(header.name);
-          co_await offload([&] { upload.begin_file(file_of(), filename); });
+          co_await upload.begin_file(file_of(), filename);
         } else if (header.filename) {
           throw ApiError(400, "Unexpected file field \"" + header.name.substr(0, 64) + "\"");
         } else {
@@ -135,7 +134,7 @@ awaitable<void> stream_parts(http::Request& request, MultipartParser& parser, Tr
         if (target == Target::text) {
           upload.set_field(field_name, std::move(field_value));
         } else {
-          co_await offload([&] { upload.end_file(file_of()); });
+          co_await upload.end_file(file_of());
         }
         target = Target::none;
         break;
@@ -158,23 +157,22 @@ awaitable<http::Response> upload_track(http::Request& request, TrackService& tra
   }
 
   const auto& caller = *request.caller;
-  auto upload = tracks.start_upload(Uploader{caller.id, caller.email, caller.role});
+  UploadSession upload = tracks.start_upload(Uploader{caller.id, caller.email, caller.role});
   MultipartParser parser(*boundary);
   std::exception_ptr failure;
   TrackRecord track;
   try {
-    co_await stream_parts(request, parser, *upload);
-    track = co_await offload([&] { return upload->finish(); });
+    co_await stream_parts(request, parser, upload);
+    track = co_await upload.finish();
   } catch (const http::MultipartError& e) {
     failure = std::make_exception_ptr(ApiError(400, e.what()));
   } catch (...) {
     failure = std::current_exception();
   }
   if (failure) {
-    co_await offload([&] { upload->discard(); });
+    co_await upload.discard();
     std::rethrow_exception(failure);
   }
-  co_await tracks.uploaded();
   boost::json::object body{
       {"message", "Track uploaded successfully"},
       {"track", uploaded_track_json(track, tracks.settings().public_base_url)}};

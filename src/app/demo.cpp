@@ -58,7 +58,9 @@ int run_demo(const Config& config) {
     const Uploader uploader = demo_uploader(*store, config);
     for (const demo::DemoSong& song : demo::demo_songs()) {
       const auto samples = demo::render_tune(song);
-      auto upload = tracks.start_upload(uploader);
+      // Blocking calls are fine here: no I/O thread runs yet.
+      auto upload =
+          std::make_unique<TrackUpload>(*media, *store, tracks.settings().limits, uploader);
       upload->set_field("title", std::string(song.title));
       upload->set_field("artist", std::string(song.artist));
       upload->begin_file(UploadFile::audio, std::string(song.file_stem) + ".wav");

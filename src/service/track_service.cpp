@@ -88,8 +88,9 @@ awaitable<Thumbnail> TrackService::thumbnail(std::string id, std::string origin)
   co_return std::move(result);
 }
 
-std::unique_ptr<TrackUpload> TrackService::start_upload(Uploader uploader) {
-  return std::make_unique<TrackUpload>(media_, store_, settings_.limits, std::move(uploader));
+UploadSession TrackService::start_upload(Uploader uploader) {
+  return UploadSession(
+      *this, std::make_unique<TrackUpload>(media_, store_, settings_.limits, std::move(uploader)));
 }
 
 awaitable<void> TrackService::uploaded() {

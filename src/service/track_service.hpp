@@ -15,6 +15,7 @@
 #include "service/cached_json.hpp"
 #include "service/media_service.hpp"
 #include "service/track_upload.hpp"
+#include "service/upload_session.hpp"
 
 namespace volkrin {
 
@@ -61,8 +62,10 @@ class TrackService {
   // as for signed_url().
   boost::asio::awaitable<Thumbnail> thumbnail(std::string id, std::string origin);
 
-  std::unique_ptr<TrackUpload> start_upload(Uploader uploader);
-  // After TrackUpload::finish(): counts it and drops the cached list.
+  // An upload for the HTTP route; its finish() counts it and drops the cached lists.
+  UploadSession start_upload(Uploader uploader);
+  // After a TrackUpload finished (UploadSession::finish does this): counts it and drops the
+  // cached list.
   boost::asio::awaitable<void> uploaded();
 
   // Row first, then both objects; drops the cached list. 404 when there is no such track.
