@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests scripts/check-layers on small fake trees in a temporary directory: a clean tree
 # passes, an upward or sideways include fails naming file and line, an allow-list entry
-# lets that one include through, and a stale entry is only noted.
+# lets that one include through, a stale entry is only noted, and api may not use the
+# worker pool.
 # Prints one line per case and a final "check-layers: N passed, M failed"; exits 1 on a failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -82,6 +83,12 @@ root="$(clean_tree api-port)"
 printf '#include "ports/store.hpp"\n' >>"$root/src/api/tracks.cpp"
 expect "api including a port directly fails" 1 '^src/api/tracks.cpp:3: includes "ports/store.hpp"' \
   "$root"
+
+root_pool="$(clean_tree api-pool)"
+printf '#include "support/worker_pool.hpp"\n' >>"$root_pool/src/api/tracks.cpp"
+expect "api including the worker pool fails" 1 \
+  '^src/api/tracks.cpp:3: includes "support/worker_pool.hpp" \(support\): api leaves blocking work to services' \
+  "$root_pool"
 
 printf '# debt\nsrc/api/tracks.cpp ports/store.hpp  # to go\n' >"$work/allow"
 expect "an allow-listed include passes" 0 '1 allow-listed include\(s\) left' "$root" \
