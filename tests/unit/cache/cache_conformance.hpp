@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "backend_fixture.hpp"
 #include "ports/cache.hpp"
 #include "test_support.hpp"
 
@@ -49,45 +50,27 @@ inline std::string text_of(const std::shared_ptr<const std::string>& value) {
 }  // namespace volkrin::test
 
 template <volkrin::test::CacheBackend Backend>
-class CacheConformance : public ::testing::Test {
+class CacheConformance : public volkrin::test::BackendFixture<Backend, volkrin::Cache> {
  protected:
-  void SetUp() override {
-    cache_ = backend_.open();
-    if (cache_ == nullptr) {
-      // open() reports a missing required service as a failure: then nothing may run.
-      if (HasFailure()) FAIL() << "the backend could not be opened";
-      GTEST_SKIP() << "this backend is not available here";
-    }
-  }
-  void TearDown() override {
-    cache_.reset();
-    backend_.close();
-  }
-
-  volkrin::Cache& cache() { return *cache_; }
-  Backend& backend() { return backend_; }
+  volkrin::Cache& cache() { return this->store(); }
 
   std::string get(std::string_view key) {
-    return volkrin::test::text_of(volkrin::test::run_coroutine(cache_->get(key)));
+    return volkrin::test::text_of(volkrin::test::run_coroutine(cache().get(key)));
   }
   void set(std::string_view key, std::string value,
            std::chrono::seconds ttl = std::chrono::seconds(60)) {
-    volkrin::test::run_coroutine(cache_->set(key, volkrin::test::bytes(std::move(value)), ttl));
+    volkrin::test::run_coroutine(cache().set(key, volkrin::test::bytes(std::move(value)), ttl));
   }
-  void remove(std::string_view key) { volkrin::test::run_coroutine(cache_->remove(key)); }
+  void remove(std::string_view key) { volkrin::test::run_coroutine(cache().remove(key)); }
   std::string stamp(std::string_view key) {
-    const auto stamp = volkrin::test::run_coroutine(cache_->removal_stamp(key));
+    const auto stamp = volkrin::test::run_coroutine(cache().removal_stamp(key));
     EXPECT_TRUE(stamp.has_value()) << "no removal stamp for " << key;
     return stamp.value_or("");
   }
   void fill(std::string_view key, std::string value, std::string stamp) {
-    volkrin::test::run_coroutine(cache_->set_unless_removed(
+    volkrin::test::run_coroutine(cache().set_unless_removed(
         key, volkrin::test::bytes(std::move(value)), std::chrono::seconds(60), std::move(stamp)));
   }
-
- private:
-  Backend backend_;
-  std::unique_ptr<volkrin::Cache> cache_;
 };
 
 TYPED_TEST_SUITE_P(CacheConformance);

@@ -30,6 +30,7 @@
 #include <system_error>
 #include <vector>
 
+#include "backend_fixture.hpp"
 #include "ports/media_store.hpp"
 
 namespace volkrin::test {
@@ -103,29 +104,14 @@ inline void PrintTo(const StoredObject& object, std::ostream* out) {
 }  // namespace volkrin
 
 template <volkrin::test::MediaStoreBackend Backend>
-class MediaStoreConformance : public ::testing::Test {
+class MediaStoreConformance : public volkrin::test::BackendFixture<Backend, volkrin::MediaStore> {
  protected:
-  void SetUp() override {
-    store_ = backend_.open();
-    if (store_ == nullptr) GTEST_SKIP() << "this backend is not available here";
-  }
-  void TearDown() override {
-    store_.reset();
-    backend_.close();
-  }
-
-  volkrin::MediaStore& store() { return *store_; }
-
   // The object's bytes through open(), or nullopt when open() found nothing.
   std::optional<std::string> read_back(std::string_view key) {
-    const auto opened = store_->open(key);
+    const auto opened = this->store().open(key);
     if (opened == nullptr) return std::nullopt;
     return volkrin::test::pread_all(opened->fd());
   }
-
- private:
-  Backend backend_;
-  std::unique_ptr<volkrin::MediaStore> store_;
 };
 
 TYPED_TEST_SUITE_P(MediaStoreConformance);

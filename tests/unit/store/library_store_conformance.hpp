@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "backend_fixture.hpp"
 #include "ports/library_records.hpp"
 #include "ports/metadata_store.hpp"
 #include "store/metadata_store_conformance.hpp"
@@ -95,24 +96,11 @@ inline ArtistQuery artist_query(std::string text, std::optional<std::int64_t> li
 }  // namespace volkrin::test
 
 template <volkrin::test::MetadataStoreBackend Backend>
-class LibraryStoreConformance : public ::testing::Test {
+class LibraryStoreConformance
+    : public volkrin::test::BackendFixture<Backend, volkrin::MetadataStore> {
  protected:
-  void SetUp() override {
-    store_ = backend_.open();
-    if (store_ == nullptr) GTEST_SKIP() << "this backend is not available here";
-  }
-  void TearDown() override {
-    store_.reset();
-    backend_.close();
-  }
-
-  volkrin::MetadataStore& store() { return *store_; }
   // Another store on the same database (Backend::open_again), as another process has.
-  std::unique_ptr<volkrin::MetadataStore> open_again() { return backend_.open_again(); }
-
- private:
-  Backend backend_;
-  std::unique_ptr<volkrin::MetadataStore> store_;
+  std::unique_ptr<volkrin::MetadataStore> open_again() { return this->backend().open_again(); }
 };
 
 TYPED_TEST_SUITE_P(LibraryStoreConformance);

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "backend_fixture.hpp"
 #include "ports/metadata_store.hpp"
 
 namespace volkrin::test {
@@ -187,23 +188,8 @@ inline void PrintTo(const UserRecord& user, std::ostream* out) {
 }  // namespace volkrin
 
 template <volkrin::test::MetadataStoreBackend Backend>
-class MetadataStoreConformance : public ::testing::Test {
- protected:
-  void SetUp() override {
-    store_ = backend_.open();
-    if (store_ == nullptr) GTEST_SKIP() << "this backend is not available here";
-  }
-  void TearDown() override {
-    store_.reset();
-    backend_.close();
-  }
-
-  volkrin::MetadataStore& store() { return *store_; }
-
- private:
-  Backend backend_;
-  std::unique_ptr<volkrin::MetadataStore> store_;
-};
+class MetadataStoreConformance
+    : public volkrin::test::BackendFixture<Backend, volkrin::MetadataStore> {};
 
 TYPED_TEST_SUITE_P(MetadataStoreConformance);
 
