@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "api/not_modified.hpp"
 #include "embedded/docs.hpp"
-#include "http/conditional.hpp"
 #include "support/strong_etag.hpp"
 
 namespace volkrin::api {
@@ -40,14 +40,8 @@ void add_docs_routes(http::Router& router) {
     const Document& document = openapi_document();
     Response r;
     r.content_type = "application/yaml; charset=utf-8";
-    r.set_header("ETag", document.etag);
-    r.set_header("Cache-Control", "no-cache");
-    if (http::if_none_match_hits(req.header("If-None-Match"), document.etag)) {
-      r.status = 304;
-    } else {
-      r.shared_body = document.bytes;
-    }
-    co_return r;
+    r.shared_body = document.bytes;
+    co_return not_modified_or(std::move(r), req, document.etag);
   });
 }
 

@@ -2,6 +2,7 @@
 #include "api/library_api.hpp"
 
 #include "api/list_params.hpp"
+#include "api/not_modified.hpp"
 #include "support/api_error.hpp"
 
 namespace volkrin::api {

@@ -1,9 +1,8 @@
-// List parameters and conditional answers; see list_params.hpp.
+// List parameters; see list_params.hpp.
 #include "api/list_params.hpp"
 
 #include <charconv>
 
-#include "http/conditional.hpp"
 #include "support/api_error.hpp"
 #include "support/percent_decode.hpp"
 #include "support/text_validation.hpp"
@@ -61,17 +60,6 @@ ListParams list_params(const http::Request& req) {
     params.text = *text;
   }
   return params;
-}
-
-http::Response not_modified_or(http::Response r, const http::Request& req, std::string_view etag) {
-  r.set_header("ETag", std::string(etag));
-  r.set_header("Cache-Control", "no-cache");
-  if (http::if_none_match_hits(req.header("If-None-Match"), etag)) {
-    r.status = 304;
-    r.body.clear();
-    r.shared_body.reset();
-  }
-  return r;
 }
 
 }  // namespace volkrin::api

@@ -1,4 +1,4 @@
-// The query parameters every list takes (limit, offset, q) and its conditional answer.
+// The query parameters every list takes: limit, offset, q.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,6 @@
 #include <string_view>
 
 #include "http/request.hpp"
-#include "http/response.hpp"
 
 namespace volkrin::api {
 
@@ -25,9 +24,5 @@ struct ListParams {
   bool given = false;  // whether any of limit, offset and q was in the query
 };
 ListParams list_params(const http::Request& req);
-
-// `r` with its ETag and Cache-Control: no-cache, or an empty 304 when the request's
-// If-None-Match names that ETag.
-http::Response not_modified_or(http::Response r, const http::Request& req, std::string_view etag);
 
 }  // namespace volkrin::api

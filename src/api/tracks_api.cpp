@@ -6,6 +6,7 @@
 #include "api/json_body.hpp"
 #include "api/list_params.hpp"
 #include "api/media_api.hpp"
+#include "api/not_modified.hpp"
 #include "http/file_response.hpp"
 #include "service/track_json.hpp"
 #include "support/api_error.hpp"

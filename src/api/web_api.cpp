@@ -5,8 +5,8 @@
 #include <memory>
 #include <utility>
 
+#include "api/not_modified.hpp"
 #include "embedded/web.hpp"
-#include "http/conditional.hpp"
 #include "support/strong_etag.hpp"
 
 namespace volkrin::api {
@@ -26,16 +26,10 @@ struct ServedFile {
 awaitable<Response> serve(const ServedFile& file, const Request& req) {
   Response r;
   r.content_type = file.content_type;
-  r.set_header("ETag", file.etag);
-  r.set_header("Cache-Control", "no-cache");
   r.set_header("Content-Security-Policy", std::string(kWebContentSecurityPolicy));
   r.set_header("Referrer-Policy", "same-origin");
-  if (http::if_none_match_hits(req.header("If-None-Match"), file.etag)) {
-    r.status = 304;
-  } else {
-    r.shared_body = file.body;
-  }
-  co_return r;
+  r.shared_body = file.body;
+  co_return not_modified_or(std::move(r), req, file.etag);
 }
 
 }  // namespace
