@@ -46,10 +46,7 @@ describe('music library', () => {
     return res.json.track;
   }
 
-  const get = async (urlPath, headers = {}) => {
-    const res = await api(base, 'GET', urlPath, { headers });
-    return res;
-  };
+  const get = (urlPath, headers = {}) => api(base, 'GET', urlPath, { headers });
 
   const deleteTrack = async (id) => {
     const res = await api(base, 'DELETE', `/api/tracks/${id}`, { token: admin.token });
